@@ -1,0 +1,81 @@
+# glassbox: `make` builds everything, `make test` runs the tests, `make demo`
+# trains the MLP on MNIST and draws its curves and predictions.
+
+CXX         ?= g++
+OPT         ?= -O3 -march=native
+BUILD       ?= build
+DATA_MIRROR ?= ../shared/data
+GLASSBOX_DATA ?= data
+export DATA_MIRROR GLASSBOX_DATA
+
+override CXXFLAGS += -std=c++17 -Wall -Wextra -I. -MMD -MP $(OPT)
+LDLIBS := -lboost_iostreams -lboost_filesystem -lboost_system -lpthread
+
+# The library: nn/ (the core, standard library only), datasets/, viz/ and the
+# command-line logic in app/ that tests and tutorials share.
+LIB_SRC := $(wildcard nn/*.cpp datasets/*.cpp viz/*.cpp) $(filter-out app/main.cpp,$(wildcard app/*.cpp))
+LIB     := $(BUILD)/libglassbox.a
+TUTORIALS := $(patsubst tutorials/%.cpp,$(BUILD)/tutorials/%,$(wildcard tutorials/*.cpp))
+TEST_SRC  := $(wildcard tests/*.cpp tests/*/*.cpp)
+TEST_BIN  := $(BUILD)/tests/run_tests
+GLASSBOX  := $(BUILD)/glassbox
+
+all: $(GLASSBOX) $(TUTORIALS)
+
+$(BUILD)/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_SRC:%.cpp=$(BUILD)/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(GLASSBOX): $(BUILD)/app/main.o $(LIB)
+	$(CXX) $(CXXFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tutorials/%: $(BUILD)/tutorials/%.o $(LIB)
+	$(CXX) $(CXXFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/%.o: override CXXFLAGS += -Itests
+
+$(TEST_BIN): $(TEST_SRC:%.cpp=$(BUILD)/%.o) $(LIB)
+	$(CXX) $(CXXFLAGS) $^ $(LDLIBS) -o $@
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---- set-up -----------------------------------------------------------------
+deps:
+	@bash scripts/install-deps.sh
+
+data:
+	@bash scripts/get-data.sh
+
+# ---- the two commands of the README ----------------------------------------
+# Unit tests (no data needed), then a smoke run of the command line and of
+# every tutorial on a small slice of MNIST.
+test: deps
+	@$(MAKE) --no-print-directory $(TEST_BIN) all
+	$(TEST_BIN)
+	@$(MAKE) --no-print-directory data
+	@bash scripts/smoke.sh $(BUILD)
+
+demo: deps
+	@$(MAKE) --no-print-directory data all
+	@mkdir -p runs
+	$(GLASSBOX) train --model mlp --data mnist --out runs/mlp.npz --curves runs/mlp_curves.png
+	$(GLASSBOX) predict --model runs/mlp.npz --data mnist --png runs/mlp_predictions.png
+	@echo
+	@echo "model:       runs/mlp.npz"
+	@echo "curves:      runs/mlp_curves.png"
+	@echo "predictions: runs/mlp_predictions.png"
+
+# Speed against PyTorch on this machine (not a test).
+bench:
+	@bash scripts/install-deps.sh bench
+	@$(MAKE) --no-print-directory data $(GLASSBOX)
+	@bash bench/mlp_epoch.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all deps data test demo bench clean

@@ -1,0 +1,193 @@
+#include "app/cli.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+
+#include "app/flags.hpp"
+#include "app/json.hpp"
+#include "app/training.hpp"
+#include "nn/serialize.hpp"
+#include "util/error.hpp"
+#include "viz/plot.hpp"
+#include "viz/png.hpp"
+
+namespace gb {
+namespace {
+
+const char* kUsage = R"(usage: glassbox <command> [flags]
+
+commands:
+  train    --model mlp --data mnist --out FILE.npz [--epochs N] [--batch B] [--lr X]
+           [--optimizer sgd|adam] [--momentum M] [--weight-decay W] [--seed S]
+           [--limit N] [--curves PLOT.png]
+  eval     --model FILE.npz --data mnist [--limit N]
+  predict  --model FILE.npz --data mnist --png OUT.png [--count N] [--first I]
+
+The data folder is $GLASSBOX_DATA, or ./data (run `make data` to fill it).
+Every command prints one JSON object with its results as its last line.
+)";
+
+// Fails early, before any training, if `path` cannot be written.
+void check_writable(const std::string& path) {
+    std::string probe = path + ".tmp";
+    if (!std::ofstream(probe)) throw Error("cannot write " + path + ": check that its folder exists and is writable");
+    std::remove(probe.c_str());
+}
+
+void progress_bar(std::ostream& err, int epoch, int epochs, int done, int total, double loss) {
+    const int width = 30;
+    int filled = width * done / total;
+    err << "\repoch " << epoch << "/" << epochs << " [" << std::string(size_t(filled), '#')
+        << std::string(size_t(width - filled), '.') << "] " << done << "/" << total << " loss " << std::fixed
+        << std::setprecision(4) << loss << std::defaultfloat << std::flush;
+}
+
+int train(const Flags& flags, std::ostream& out, std::ostream& err) {
+    std::string model_name = flags.text("model", "mlp"), data_name = flags.text("data", "mnist");
+    std::string path = flags.required("out"), curves = flags.text("curves", "");
+    int epochs = flags.whole("epochs", 10, 1, 100000), batch = flags.whole("batch", 64, 1, 1 << 20);
+    int limit = flags.whole("limit", 0, 0, 1 << 30);
+    uint64_t seed = uint64_t(flags.whole("seed", 1, 0, 2147483647));
+    std::string optimizer_name = flags.text("optimizer", "sgd");
+    float lr = flags.real("lr", optimizer_name == "adam" ? 1e-3f : 0.05f, 0.0f, 100.0f);
+    float momentum = flags.real("momentum", 0.9f, 0.0f, 0.999f), decay = flags.real("weight-decay", 0.0f, 0.0f, 1.0f);
+    if (optimizer_name != "sgd" && optimizer_name != "adam")
+        throw Error("unknown optimizer '" + optimizer_name + "'; choose sgd or adam");
+
+    Model model = make_model(model_name, seed);
+    check_writable(path);
+    if (!curves.empty()) check_writable(curves);
+    LabeledSet train_set = load_labeled(data_name, true, limit), test_set = load_labeled(data_name, false, limit);
+    std::unique_ptr<Optimizer> optimizer;
+    if (optimizer_name == "sgd") optimizer = std::make_unique<SGD>(parameter_tensors(model.net), lr, momentum, decay);
+    else optimizer = std::make_unique<Adam>(parameter_tensors(model.net), lr, 0.9f, 0.999f, 1e-8f, decay);
+
+    Minibatches batches(train_set.count(), batch, seed);
+    bool tty = isatty(STDERR_FILENO) && &err == &std::cerr;
+    std::vector<double> losses, train_acc, test_acc, seconds;
+    for (int e = 0; e < epochs; ++e) {
+        Progress show = [&](int done, int total, double loss) {
+            if (tty && (done % 20 == 0 || done == total)) progress_bar(err, e + 1, epochs, done, total, loss);
+        };
+        EpochResult r = train_epoch(model, *optimizer, train_set, batches, e, show);
+        EpochResult t = evaluate(model, test_set);
+        losses.push_back(r.loss);
+        train_acc.push_back(r.accuracy);
+        test_acc.push_back(t.accuracy);
+        seconds.push_back(r.seconds);
+        err << (tty ? "\r" : "") << "epoch " << e + 1 << "/" << epochs << "  loss " << std::fixed
+            << std::setprecision(4) << r.loss << "  train acc " << std::setprecision(2) << 100 * r.accuracy
+            << "%  test acc " << 100 * t.accuracy << "%  " << std::setprecision(2) << r.seconds << " s"
+            << std::defaultfloat << std::string(tty ? 20 : 0, ' ') << "\n";
+    }
+    save_model(model, path);
+
+    JsonObject json;
+    json.add("command", "train").add("model", model_name).add("data", data_name).add("out", path);
+    if (!curves.empty()) {
+        std::vector<double> x;
+        for (int e = 1; e <= epochs; ++e) x.push_back(e);
+        auto percent = [](std::vector<double> v) {
+            for (double& a : v) a *= 100;
+            return v;
+        };
+        plot_png(curves, {{"training loss", "epoch", "cross-entropy", {{"train", x, losses}}},
+                          {"accuracy", "epoch", "%", {{"train", x, percent(train_acc)}, {"test", x, percent(test_acc)}}}});
+        json.add("curves", curves);
+    }
+    double total_seconds = 0;
+    for (double s : seconds) total_seconds += s;
+    json.add("epochs", epochs).add("batch", batch).add("optimizer", optimizer_name).add("lr", double(lr));
+    json.add("seed", int(seed)).add("train_examples", train_set.count()).add("test_examples", test_set.count());
+    json.add("train_loss", losses).add("train_accuracy_per_epoch", train_acc).add("test_accuracy_per_epoch", test_acc);
+    json.add("seconds_per_epoch", total_seconds / epochs).add("test_accuracy", test_acc.back());
+    out << json.str() << std::endl;
+    return 0;
+}
+
+int eval(const Flags& flags, std::ostream& out) {
+    std::string path = flags.required("model"), data_name = flags.text("data", "mnist");
+    Model model = load_model(path);
+    LabeledSet test_set = load_labeled(data_name, false, flags.whole("limit", 0, 0, 1 << 30));
+    EpochResult t = evaluate(model, test_set);
+    out << JsonObject()
+               .add("command", "eval")
+               .add("model", path)
+               .add("data", data_name)
+               .add("test_examples", test_set.count())
+               .add("test_loss", t.loss)
+               .add("test_accuracy", t.accuracy)
+               .str()
+        << std::endl;
+    return 0;
+}
+
+int predict_command(const Flags& flags, std::ostream& out) {
+    std::string path = flags.required("model"), data_name = flags.text("data", "mnist");
+    std::string png = flags.required("png");
+    int count = flags.whole("count", 32, 1, 1024), first = flags.whole("first", 0, 0, 1 << 30);
+    Model model = load_model(path);
+    check_writable(png);
+    LabeledSet test_set = load_labeled(data_name, false);
+    if (first + count > test_set.count())
+        throw Error("--first " + std::to_string(first) + " --count " + std::to_string(count) + " runs past the " +
+                    std::to_string(test_set.count()) + " test examples");
+    std::vector<int> indices, truth;
+    std::vector<const float*> images;
+    for (int i = first; i < first + count; ++i) {
+        indices.push_back(i);
+        truth.push_back(test_set.labels[size_t(i)]);
+        images.push_back(test_set.example(i));
+    }
+    std::vector<int> predicted = predict(model, test_set, indices);
+    save_prediction_grid(png, images, 28, 28, predicted, truth);
+    int correct = 0;
+    for (size_t k = 0; k < predicted.size(); ++k) correct += predicted[k] == truth[k];
+    out << JsonObject()
+               .add("command", "predict")
+               .add("model", path)
+               .add("png", png)
+               .add("indices", indices)
+               .add("predicted", predicted)
+               .add("labels", truth)
+               .add("accuracy", double(correct) / count)
+               .str()
+        << std::endl;
+    return 0;
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+        (args.empty() ? err : out) << kUsage;
+        return args.empty() ? 2 : 0;
+    }
+    const std::string& command = args[0];
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    try {
+        if (command == "train")
+            return train(Flags(command, rest,
+                               {"model", "data", "out", "epochs", "batch", "lr", "optimizer", "momentum",
+                                "weight-decay", "seed", "limit", "curves"}),
+                         out, err);
+        if (command == "eval") return eval(Flags(command, rest, {"model", "data", "limit"}), out);
+        if (command == "predict")
+            return predict_command(Flags(command, rest, {"model", "data", "png", "count", "first"}), out);
+        err << "glassbox: error: unknown command '" << command << "'; run `glassbox help` for the list\n";
+        return 2;
+    } catch (const Error& e) {
+        err << "glassbox: error: " << e.what() << "\n";
+        return 1;
+    } catch (const std::bad_alloc&) {
+        err << "glassbox: error: out of memory; use a smaller --batch or --limit\n";
+        return 1;
+    }
+}
+
+}  // namespace gb

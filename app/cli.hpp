@@ -1,0 +1,13 @@
+// cli.hpp: the `glassbox` command line, as a function the tests can call.
+#pragma once
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace gb {
+
+// Runs `glassbox <args...>`; returns the exit code. Results go to `out` (the
+// last line is one JSON object), progress and errors to `err`.
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace gb

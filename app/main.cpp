@@ -1,0 +1,8 @@
+// glassbox: train, evaluate and (in later chapters) explain neural networks.
+#include <iostream>
+
+#include "app/cli.hpp"
+
+int main(int argc, char** argv) {
+    return gb::run_cli(std::vector<std::string>(argv + 1, argv + argc), std::cout, std::cerr);
+}

@@ -1,0 +1,110 @@
+#include "app/training.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "datasets/mnist.hpp"
+#include "nn/ops.hpp"
+#include "util/error.hpp"
+
+namespace gb {
+
+LabeledSet load_labeled(const std::string& name, bool train, int limit) {
+    if (name != "mnist") throw Error("unknown data set '" + name + "'; choose one of: mnist");
+    MnistSplit split = load_mnist(data_dir(), train, limit);
+    LabeledSet set;
+    set.inputs = std::move(split.images);
+    set.labels.assign(split.labels.begin(), split.labels.end());
+    set.example_size = size_t(split.rows) * split.cols;
+    set.classes = 10;
+    return set;
+}
+
+Tensor gather_batch(const LabeledSet& data, const std::vector<int>& indices, const Shape& input_shape,
+                    std::vector<int>* labels) {
+    if (numel(input_shape) != data.example_size)
+        throw Error("the model takes inputs of shape " + shape_str(input_shape) + " (" +
+                    std::to_string(numel(input_shape)) + " values), the data set has " +
+                    std::to_string(data.example_size) + " values per example");
+    Shape shape{int(indices.size())};
+    shape.insert(shape.end(), input_shape.begin(), input_shape.end());
+    std::vector<float> values(indices.size() * data.example_size);
+    for (size_t b = 0; b < indices.size(); ++b)
+        std::copy_n(data.example(indices[b]), data.example_size, values.begin() + std::ptrdiff_t(b * data.example_size));
+    if (labels) {
+        labels->clear();
+        for (int i : indices) labels->push_back(data.labels[size_t(i)]);
+    }
+    return Tensor(shape, std::move(values));
+}
+
+namespace {
+int count_correct(const Tensor& logits, const std::vector<int>& labels) {
+    int classes = logits.dim(1), correct = 0;
+    for (size_t b = 0; b < labels.size(); ++b) {
+        const float* row = logits.data() + b * size_t(classes);
+        correct += int(std::max_element(row, row + classes) - row) == labels[b];
+    }
+    return correct;
+}
+}  // namespace
+
+EpochResult train_epoch(Model& model, Optimizer& optimizer, const LabeledSet& data, const Minibatches& batches,
+                        int epoch, const Progress& progress) {
+    auto start = std::chrono::steady_clock::now();
+    model.net.set_training(true);
+    double loss_sum = 0;
+    int seen = 0, correct = 0, done = 0;
+    auto all = batches.epoch(epoch);
+    std::vector<int> labels;
+    for (const auto& indices : all) {
+        Tensor x = gather_batch(data, indices, model.input_shape, &labels);
+        Tensor logits = model.net.forward(x);
+        Tensor loss = cross_entropy(logits, labels);
+        if (!std::isfinite(loss.item()))
+            throw Error("training diverged: the loss became " + std::to_string(loss.item()) + " at epoch " +
+                        std::to_string(epoch + 1) + ", batch " + std::to_string(done + 1) +
+                        "; try a smaller learning rate (--lr). No model file was written");
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+        loss_sum += double(loss.item()) * double(indices.size());
+        correct += count_correct(logits, labels);
+        seen += int(indices.size());
+        ++done;
+        if (progress) progress(done, int(all.size()), loss_sum / seen);
+    }
+    std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    return {loss_sum / std::max(seen, 1), double(correct) / std::max(seen, 1), elapsed.count()};
+}
+
+EpochResult evaluate(Model& model, const LabeledSet& data, int batch_size) {
+    auto start = std::chrono::steady_clock::now();
+    model.net.set_training(false);
+    double loss_sum = 0;
+    int correct = 0;
+    std::vector<int> labels;
+    for (const auto& indices : Minibatches(data.count(), batch_size, 0, false).epoch(0)) {
+        Tensor logits = model.net.forward(gather_batch(data, indices, model.input_shape, &labels));
+        loss_sum += double(cross_entropy(logits, labels).item()) * double(indices.size());
+        correct += count_correct(logits, labels);
+    }
+    std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    int n = std::max(data.count(), 1);
+    return {loss_sum / n, double(correct) / n, elapsed.count()};
+}
+
+std::vector<int> predict(Model& model, const LabeledSet& data, const std::vector<int>& indices) {
+    model.net.set_training(false);
+    Tensor logits = model.net.forward(gather_batch(data, indices, model.input_shape));
+    std::vector<int> classes;
+    int c = logits.dim(1);
+    for (size_t b = 0; b < indices.size(); ++b) {
+        const float* row = logits.data() + b * size_t(c);
+        classes.push_back(int(std::max_element(row, row + c) - row));
+    }
+    return classes;
+}
+
+}  // namespace gb

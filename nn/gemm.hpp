@@ -1,0 +1,23 @@
+// gemm.hpp: general matrix multiply, the kernel under every dense layer.
+//
+//   C = alpha * op(A) op(B) + beta * C,   op(X) = X or X^T
+//
+// All matrices are row-major and contiguous: C is (M, N); A is (M, K), or
+// (K, M) when trans_a; B is (K, N), or (N, K) when trans_b. With beta = 0, C
+// is overwritten (its old values, even NaN, are ignored).
+//
+// Two implementations with the same contract:
+//   gemm_naive  the triple loop, as an algorithmic reference (gemm_naive.cpp);
+//   gemm        blocked, packed and threaded, for speed (gemm_fast.cpp).
+// The tests check one against the other on odd shapes.
+#pragma once
+
+namespace gb {
+
+void gemm_naive(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B,
+                float beta, float* C);
+
+void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B, float beta,
+          float* C);
+
+}  // namespace gb

@@ -1,0 +1,125 @@
+// The fast GEMM: blocked and packed in the style of Goto & van de Geijn,
+// "Anatomy of High-Performance Matrix Multiplication" (2008).
+//
+//   for each (KC x NC) block of op(B):      pack it into NR-wide panels
+//     for each (MC x KC) block of op(A):    pack it into MR-tall panels (times alpha)
+//       for each MR x NR tile of C:         micro_kernel: C_tile += A_panel B_panel
+//
+// The micro-kernel keeps an MR x NR tile of C in registers and streams the
+// packed panels through it; it is written as plain loops over compile-time
+// sizes, which the compiler unrolls and vectorizes (build with -march=native).
+// Panels are zero-padded, so edge tiles run the same kernel and store only
+// their valid part. Large products are split into column (or row) strips,
+// one per thread; each strip is computed exactly as it would be alone, so the
+// result does not depend on the number of threads.
+#include <algorithm>
+#include <vector>
+
+#include "nn/gemm.hpp"
+#include "nn/parallel.hpp"
+
+namespace gb {
+namespace {
+
+#if defined(__AVX512F__)
+constexpr int MR = 8, NR = 32;  // 16 zmm accumulators
+#elif defined(__AVX__)
+constexpr int MR = 6, NR = 16;  // 12 ymm accumulators
+#else
+constexpr int MR = 4, NR = 8;
+#endif
+constexpr int KC = 256, MC = 128, NC = 4096;
+
+struct Matrix {  // op(X) as an element accessor: at(r, c) = op(X)[r][c]
+    const float* x;
+    int ld;
+    bool trans;
+    float at(int r, int c) const { return trans ? x[size_t(c) * ld + r] : x[size_t(r) * ld + c]; }
+};
+
+// Packs op(A)[i0 : i0+mc, p0 : p0+kc] as MR-tall panels: panel[p * MR + i], scaled by alpha.
+void pack_a(const Matrix& A, int i0, int mc, int p0, int kc, float alpha, float* out) {
+    for (int ir = 0; ir < mc; ir += MR)
+        for (int p = 0; p < kc; ++p)
+            for (int i = 0; i < MR; ++i)
+                *out++ = ir + i < mc ? alpha * A.at(i0 + ir + i, p0 + p) : 0.0f;
+}
+
+// Packs op(B)[p0 : p0+kc, j0 : j0+nc] as NR-wide panels: panel[p * NR + j].
+void pack_b(const Matrix& B, int p0, int kc, int j0, int nc, float* out) {
+    for (int jr = 0; jr < nc; jr += NR)
+        for (int p = 0; p < kc; ++p)
+            for (int j = 0; j < NR; ++j)
+                *out++ = jr + j < nc ? B.at(p0 + p, j0 + jr + j) : 0.0f;
+}
+
+// C[0:mr, 0:nr] += a_panel (MR x kc) * b_panel (kc x NR)
+void micro_kernel(int kc, const float* __restrict a, const float* __restrict b, float* __restrict C, int ldc, int mr,
+                  int nr) {
+    float c[MR][NR] = {};
+    for (int p = 0; p < kc; ++p, a += MR, b += NR)
+        for (int i = 0; i < MR; ++i)
+            for (int j = 0; j < NR; ++j) c[i][j] += a[i] * b[j];
+    for (int i = 0; i < mr; ++i)
+        for (int j = 0; j < nr; ++j) C[size_t(i) * ldc + j] += c[i][j];
+}
+
+// C (M x N, row stride ldc) = alpha op(A) op(B) + beta C, on one thread.
+void gemm_serial(const Matrix& A, const Matrix& B, int M, int N, int K, float alpha, float beta, float* C, int ldc) {
+    for (int i = 0; i < M; ++i)
+        for (int j = 0; j < N; ++j) {
+            float& c = C[size_t(i) * ldc + j];
+            c = beta == 0.0f ? 0.0f : beta * c;
+        }
+    thread_local std::vector<float> a_pack, b_pack;
+    a_pack.resize(size_t(MC) * KC);
+    b_pack.resize(size_t(KC) * NC);
+    for (int jc = 0; jc < N; jc += NC) {
+        int nc = std::min(NC, N - jc);
+        for (int pc = 0; pc < K; pc += KC) {
+            int kc = std::min(KC, K - pc);
+            pack_b(B, pc, kc, jc, nc, b_pack.data());
+            for (int ic = 0; ic < M; ic += MC) {
+                int mc = std::min(MC, M - ic);
+                pack_a(A, ic, mc, pc, kc, alpha, a_pack.data());
+                for (int jr = 0; jr < nc; jr += NR)
+                    for (int ir = 0; ir < mc; ir += MR)
+                        micro_kernel(kc, a_pack.data() + size_t(ir) * kc, b_pack.data() + size_t(jr) * kc,
+                                     C + size_t(ic + ir) * ldc + jc + jr, ldc, std::min(MR, mc - ir),
+                                     std::min(NR, nc - jr));
+            }
+        }
+    }
+}
+
+}  // namespace
+
+void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B, float beta,
+          float* C) {
+    if (M <= 0 || N <= 0) return;
+    Matrix a{A, trans_a ? M : K, trans_a};
+    Matrix b{B, trans_b ? K : N, trans_b};
+    int threads = thread_count();
+    bool worth_splitting = double(M) * N * K >= 262144.0 && threads > 1;
+    if (!worth_splitting) return gemm_serial(a, b, M, N, K, alpha, beta, C, N);
+    // Split the longer side of C into one strip per thread, in whole tiles.
+    bool by_columns = N >= M;
+    int unit = by_columns ? NR : MR;
+    int tiles = ((by_columns ? N : M) + unit - 1) / unit;
+    int strips = std::min(threads, tiles);
+    parallel_for(strips, [&](int s) {
+        int lo = tiles * s / strips * unit, hi = std::min(tiles * (s + 1) / strips * unit, by_columns ? N : M);
+        if (lo >= hi) return;
+        if (by_columns) {
+            Matrix bs = b;  // columns lo..hi of op(B)
+            bs.x += trans_b ? size_t(lo) * b.ld : size_t(lo);
+            gemm_serial(a, bs, M, hi - lo, K, alpha, beta, C + lo, N);
+        } else {
+            Matrix as = a;  // rows lo..hi of op(A)
+            as.x += trans_a ? size_t(lo) : size_t(lo) * a.ld;
+            gemm_serial(as, b, hi - lo, N, K, alpha, beta, C + size_t(lo) * N, N);
+        }
+    });
+}
+
+}  // namespace gb

@@ -1,0 +1,51 @@
+#include "nn/optim.hpp"
+
+#include <cmath>
+
+namespace gb {
+
+SGD::SGD(std::vector<Tensor> params, float lr, float momentum, float weight_decay)
+    : Optimizer(std::move(params), lr), momentum_(momentum), weight_decay_(weight_decay), velocity_(params_.size()) {}
+
+void SGD::step() {
+    for (size_t i = 0; i < params_.size(); ++i) {
+        Tensor& p = params_[i];
+        if (p.grad().empty()) continue;  // no gradient reached this parameter
+        float* w = p.data();
+        const float* grad = p.grad().data();
+        std::vector<float>& v = velocity_[i];
+        bool first = v.empty();
+        if (first && momentum_ != 0.0f) v.resize(p.numel());
+        for (size_t k = 0; k < p.numel(); ++k) {
+            float g = grad[k] + weight_decay_ * w[k];
+            if (momentum_ != 0.0f) g = v[k] = first ? g : momentum_ * v[k] + g;
+            w[k] -= lr_ * g;
+        }
+    }
+}
+
+Adam::Adam(std::vector<Tensor> params, float lr, float beta1, float beta2, float eps, float weight_decay)
+    : Optimizer(std::move(params), lr), beta1_(beta1), beta2_(beta2), eps_(eps), weight_decay_(weight_decay),
+      m_(params_.size()), v_(params_.size()) {}
+
+void Adam::step() {
+    ++t_;
+    float c1 = 1.0f - std::pow(beta1_, float(t_)), c2 = 1.0f - std::pow(beta2_, float(t_));
+    for (size_t i = 0; i < params_.size(); ++i) {
+        Tensor& p = params_[i];
+        if (p.grad().empty()) continue;
+        float* w = p.data();
+        const float* grad = p.grad().data();
+        m_[i].resize(p.numel(), 0.0f);
+        v_[i].resize(p.numel(), 0.0f);
+        float *m = m_[i].data(), *v = v_[i].data();
+        for (size_t k = 0; k < p.numel(); ++k) {
+            float g = grad[k] + weight_decay_ * w[k];
+            m[k] = beta1_ * m[k] + (1.0f - beta1_) * g;
+            v[k] = beta2_ * v[k] + (1.0f - beta2_) * g * g;
+            w[k] -= lr_ * (m[k] / c1) / (std::sqrt(v[k] / c2) + eps_);
+        }
+    }
+}
+
+}  // namespace gb

@@ -1,0 +1,89 @@
+#include "nn/serialize.hpp"
+
+#include <set>
+#include <sstream>
+
+#include "nn/layers.hpp"
+#include "nn/npz.hpp"
+#include "util/error.hpp"
+
+namespace gb {
+
+namespace {
+const char* kMagic = "glassbox-model 1";
+}
+
+void save_model(Model& model, const std::string& path) {
+    NpzArchive archive;
+    for (auto& [name, p] : model.net.parameters()) archive.arrays.push_back({name, p.shape(), p.values()});
+    std::ostringstream record;
+    record << kMagic << "\nname " << model.name << "\ninput";
+    for (int d : model.input_shape) record << ' ' << d;
+    std::istringstream layers(model.net.describe());
+    for (std::string line; std::getline(layers, line);) record << "\nlayer " << line;
+    archive.comment = record.str() + "\n";
+    write_npz(path, archive);
+}
+
+std::unique_ptr<Module> layer_from_record(const std::string& record) {
+    std::istringstream in(record);
+    std::string kind;
+    in >> kind;
+    Rng unused(0);  // weights are overwritten by the loaded values
+    if (kind == "Linear") {
+        int n_in = 0, n_out = 0;
+        if (in >> n_in >> n_out && n_in > 0 && n_out > 0) return std::make_unique<Linear>(n_in, n_out, unused);
+    } else if (kind == "ReLU") {
+        return std::make_unique<ReLU>();
+    } else if (kind == "Tanh") {
+        return std::make_unique<Tanh>();
+    } else if (kind == "Sigmoid") {
+        return std::make_unique<Sigmoid>();
+    } else if (kind == "Flatten") {
+        return std::make_unique<Flatten>();
+    } else if (kind == "Dropout") {
+        float p = -1.0f;
+        if (in >> p) return std::make_unique<Dropout>(p, 0);
+    }
+    throw Error("unknown or malformed layer record '" + record + "'");
+}
+
+Model load_model(const std::string& path) {
+    NpzArchive archive = read_npz(path);
+    std::istringstream record(archive.comment);
+    std::string line;
+    if (!std::getline(record, line) || line != kMagic)
+        throw Error(path + " is a .npz file but not a glassbox model (no architecture record); "
+                           "pass a file written by `glassbox train`");
+    Model model;
+    try {
+        while (std::getline(record, line)) {
+            std::istringstream fields(line);
+            std::string key;
+            fields >> key;
+            if (key == "name") fields >> model.name;
+            else if (key == "input") for (int d; fields >> d;) model.input_shape.push_back(d);
+            else if (key == "layer") model.net.add(layer_from_record(line.substr(6)));
+        }
+    } catch (const Error& e) {
+        throw Error(path + ": " + e.what());
+    }
+    if (model.net.size() == 0 || model.input_shape.empty())
+        throw Error(path + ": the architecture record lists no layers or no input shape");
+
+    std::set<std::string> used;
+    for (auto& [name, p] : model.net.parameters()) {
+        const NpyArray* a = archive.find(name);
+        if (!a) throw Error(path + ": parameter '" + name + "' is missing");
+        if (a->shape != p.shape())
+            throw Error(path + ": parameter '" + name + "' has shape " + shape_str(a->shape) + ", the layer needs " +
+                        shape_str(p.shape()));
+        p.values() = a->values;
+        used.insert(name);
+    }
+    for (const auto& a : archive.arrays)
+        if (!used.count(a.name)) throw Error(path + ": array '" + a.name + "' belongs to no layer of the model");
+    return model;
+}
+
+}  // namespace gb

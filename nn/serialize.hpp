@@ -1,0 +1,37 @@
+// serialize.hpp: models as .npz files that NumPy and PyTorch read directly.
+//
+// The arrays are the model's state_dict: names and layouts as in PyTorch
+// ("0.weight" of shape (out, in), "0.bias"), so that
+//
+//   z = numpy.load("mlp.npz")
+//   net.load_state_dict({k: torch.from_numpy(z[k]) for k in z.files})
+//
+// works as it is. The architecture is recorded in the zip archive comment,
+// which NumPy ignores, as lines of text:
+//
+//   glassbox-model 1
+//   name mlp
+//   input 784
+//   layer Linear 784 300
+//   layer ReLU
+//   ...
+//
+// (In Python: zipfile.ZipFile("mlp.npz").comment.decode().) load_model
+// rebuilds the network from those lines alone and checks that every
+// parameter is present with the right shape.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "nn/models.hpp"
+#include "nn/module.hpp"
+
+namespace gb {
+
+void save_model(Model& model, const std::string& path);
+Model load_model(const std::string& path);
+
+// A layer from its describe() record, e.g. "Linear 784 300".
+std::unique_ptr<Module> layer_from_record(const std::string& record);
+
+}  // namespace gb

@@ -1,0 +1,116 @@
+// The command line: its JSON results, and a one-line error with a non-zero
+// exit for every kind of bad input.
+#include <stdlib.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "app/cli.hpp"
+#include "app/training.hpp"
+#include "fake_data.hpp"
+#include "helpers.hpp"
+
+using namespace gb;
+using namespace gb::test;
+
+namespace {
+
+struct Run {
+    int code;
+    std::string out, err;
+};
+
+Run glassbox(const std::vector<std::string>& args) {
+    std::ostringstream out, err;
+    int code = run_cli(args, out, err);
+    return {code, out.str(), err.str()};
+}
+
+// Points GLASSBOX_DATA at a folder for the life of the object.
+struct DataDir {
+    explicit DataDir(const std::string& path) { setenv("GLASSBOX_DATA", path.c_str(), 1); }
+    ~DataDir() { unsetenv("GLASSBOX_DATA"); }
+};
+
+std::string last_line(const std::string& s) {
+    std::string t = s.substr(0, s.find_last_not_of('\n') + 1);
+    return t.substr(t.find_last_of('\n') + 1);
+}
+
+}  // namespace
+
+TEST_CASE("train, eval and predict run on a small MNIST and print JSON last", "[cli]") {
+    TempDir dir;
+    write_mnist(dir, 100, 28, 28, true);
+    DataDir data(dir.path);
+    Run train = glassbox({"train", "--model", "mlp", "--data", "mnist", "--epochs", "2", "--batch", "16", "--seed",
+                          "3", "--out", dir / "m.npz"});
+    INFO(train.err);
+    REQUIRE(train.code == 0);
+    std::string json = last_line(train.out);
+    CHECK(json.front() == '{');
+    CHECK(json.find("\"test_accuracy\": ") != std::string::npos);
+    CHECK(json.find("\"seconds_per_epoch\": ") != std::string::npos);
+    CHECK(std::ifstream(dir / "m.npz").good());
+
+    Run again = glassbox({"train", "--epochs", "2", "--batch", "16", "--seed", "3", "--out", dir / "m2.npz"});
+    REQUIRE(again.code == 0);  // same seed: the same model, byte for byte
+    auto bytes = [](const std::string& p) {
+        std::ifstream f(p, std::ios::binary);
+        return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    };
+    CHECK(bytes(dir / "m.npz") == bytes(dir / "m2.npz"));
+
+    Run eval = glassbox({"eval", "--model", dir / "m.npz", "--data", "mnist"});
+    CHECK(eval.code == 0);
+    CHECK(last_line(eval.out).find("\"test_examples\": 100") != std::string::npos);
+    Run predict = glassbox({"predict", "--model", dir / "m.npz", "--png", dir / "p.png", "--count", "10"});
+    CHECK(predict.code == 0);
+    CHECK(std::ifstream(dir / "p.png").good());
+}
+
+TEST_CASE("bad input gives one line naming the problem and a non-zero exit", "[cli]") {
+    TempDir dir;
+    write_mnist(dir, 20, 28, 28, false);
+    DataDir data(dir.path);
+    auto fails_with = [](const std::vector<std::string>& args, const std::string& message) {
+        Run r = glassbox(args);
+        INFO("glassbox " << args[0] << " ...: " << r.err);
+        CHECK(r.code != 0);
+        CHECK(r.err.find(message) != std::string::npos);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    };
+    CHECK(glassbox({}).code == 2);
+    fails_with({"fly"}, "unknown command 'fly'");
+    fails_with({"train", "--epoch", "3", "--out", dir / "m.npz"}, "unknown flag --epoch");
+    fails_with({"train", "--epochs", "three", "--out", dir / "m.npz"}, "--epochs takes a whole number");
+    fails_with({"train", "--epochs"}, "--epochs needs a value");
+    fails_with({"train", "--model", "vgg", "--out", dir / "m.npz"}, "unknown model 'vgg'; choose one of: mlp");
+    fails_with({"train", "--data", "cifar", "--out", dir / "m.npz"}, "unknown data set 'cifar'");
+    fails_with({"train", "--epochs", "1"}, "needs --out");
+    fails_with({"train", "--optimizer", "rmsprop", "--out", dir / "m.npz"}, "unknown optimizer 'rmsprop'");
+    fails_with({"train", "--out", dir / "no/such/folder/m.npz"}, "cannot write");
+    fails_with({"eval", "--model", dir / "absent.npz"}, "cannot open model file");
+    write(dir / "fake.npz", "not a model at all");
+    fails_with({"eval", "--model", dir / "fake.npz"}, "is not a .npz archive");
+    {
+        DataDir nowhere(dir / "nowhere");
+        fails_with({"train", "--out", dir / "m.npz"}, "run `make data`");
+    }
+}
+
+TEST_CASE("a run whose loss is not finite stops, says so, and writes no model", "[cli]") {
+    // Stable log-softmax keeps even wild learning rates finite on MNIST, so
+    // the failure is provoked directly: an input with an infinite pixel.
+    TempDir dir;
+    LabeledSet data;
+    data.inputs.assign(4 * 784, 0.5f);
+    data.inputs[3] = INFINITY;
+    data.labels = {0, 1, 2, 3};
+    data.example_size = 784;
+    data.classes = 10;
+    Model model = make_model("mlp", 1);
+    SGD sgd(parameter_tensors(model.net), 0.1f);
+    CHECK_THROWS_WITH(train_epoch(model, sgd, data, Minibatches(4, 2, 1, false), 0),
+                      Catch::Contains("training diverged: the loss became") && Catch::Contains("epoch 1, batch 1"));
+}

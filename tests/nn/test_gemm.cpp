@@ -1,0 +1,58 @@
+// The fast GEMM against the naive reference on odd shapes, every transpose
+// combination, and alpha/beta.
+#include "helpers.hpp"
+#include "nn/gemm.hpp"
+
+using namespace gb;
+
+TEST_CASE("the naive GEMM computes a hand-checked product", "[gemm]") {
+    // A = [[1, 2], [3, 4]], B = [[5, 6], [7, 8]];  2 A B + 1 C with C = ones
+    std::vector<float> A{1, 2, 3, 4}, B{5, 6, 7, 8}, C{1, 1, 1, 1};
+    gemm_naive(false, false, 2, 2, 2, 2.0f, A.data(), B.data(), 1.0f, C.data());
+    CHECK(C == std::vector<float>{39, 45, 87, 101});
+    gemm_naive(true, true, 2, 2, 2, 1.0f, A.data(), B.data(), 0.0f, C.data());  // A^T B^T
+    CHECK(C == std::vector<float>{23, 31, 34, 46});
+}
+
+TEST_CASE("the fast GEMM equals the naive one on odd shapes", "[gemm]") {
+    Rng rng(7);
+    const int shapes[][3] = {{1, 1, 1},  {3, 5, 7},    {17, 33, 9},   {64, 300, 784}, {300, 784, 64},
+                             {65, 1, 300}, {1, 257, 513}, {129, 70, 260}, {8, 32, 256},  {200, 130, 3}};
+    for (auto& s : shapes) {
+        int M = s[0], N = s[1], K = s[2];
+        std::vector<float> A(size_t(M) * K), B(size_t(K) * N), C0(size_t(M) * N);
+        for (float& v : A) v = rng.uniform(-1, 1);
+        for (float& v : B) v = rng.uniform(-1, 1);
+        for (float& v : C0) v = rng.uniform(-1, 1);
+        for (int t = 0; t < 4; ++t) {
+            bool ta = t & 1, tb = t & 2;
+            for (auto [alpha, beta] : {std::pair{1.0f, 0.0f}, std::pair{0.5f, 1.0f}, std::pair{-2.0f, 0.25f}}) {
+                INFO("M " << M << " N " << N << " K " << K << " trans_a " << ta << " trans_b " << tb << " alpha "
+                          << alpha << " beta " << beta);
+                std::vector<float> fast = C0, slow = C0;
+                gemm(ta, tb, M, N, K, alpha, A.data(), B.data(), beta, fast.data());
+                gemm_naive(ta, tb, M, N, K, alpha, A.data(), B.data(), beta, slow.data());
+                float worst = 0;
+                for (size_t k = 0; k < fast.size(); ++k) worst = std::max(worst, std::fabs(fast[k] - slow[k]));
+                CHECK(worst <= 1e-6f * float(K) + 1e-6f);
+            }
+        }
+    }
+}
+
+TEST_CASE("beta = 0 overwrites C, even where it held NaN", "[gemm]") {
+    std::vector<float> A(6, 1.0f), B(6, 1.0f), C(4, std::nanf(""));
+    gemm(false, false, 2, 2, 3, 1.0f, A.data(), B.data(), 0.0f, C.data());
+    CHECK(C == std::vector<float>{3, 3, 3, 3});
+}
+
+TEST_CASE("the fast GEMM gives bit-identical results on repeated runs", "[gemm]") {
+    Rng rng(8);
+    int M = 96, N = 500, K = 300;
+    std::vector<float> A(size_t(M) * K), B(size_t(K) * N), C1(size_t(M) * N), C2(size_t(M) * N);
+    for (float& v : A) v = rng.uniform(-1, 1);
+    for (float& v : B) v = rng.uniform(-1, 1);
+    gemm(false, false, M, N, K, 1.0f, A.data(), B.data(), 0.0f, C1.data());
+    gemm(false, false, M, N, K, 1.0f, A.data(), B.data(), 0.0f, C2.data());
+    CHECK(C1 == C2);
+}

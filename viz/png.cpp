@@ -1,0 +1,82 @@
+#include "viz/png.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "util/error.hpp"
+
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_image_write.h>
+
+namespace gb {
+
+Canvas::Canvas(int w, int h, Rgb background) : width(w), height(h), pixels(size_t(w) * h * 3) {
+    fill(0, 0, w, h, background);
+}
+
+void Canvas::set(int x, int y, Rgb c) {
+    if (x < 0 || y < 0 || x >= width || y >= height) return;
+    unsigned char* p = &pixels[(size_t(y) * width + x) * 3];
+    p[0] = c.r;
+    p[1] = c.g;
+    p[2] = c.b;
+}
+
+void Canvas::fill(int x, int y, int w, int h, Rgb c) {
+    for (int j = y; j < y + h; ++j)
+        for (int i = x; i < x + w; ++i) set(i, j, c);
+}
+
+void Canvas::draw_grey(int x, int y, const float* image, int rows, int cols, int zoom) {
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c) {
+            auto v = (unsigned char)std::lround(255.0f * std::clamp(image[r * cols + c], 0.0f, 1.0f));
+            fill(x + c * zoom, y + r * zoom, zoom, zoom, {v, v, v});
+        }
+}
+
+void Canvas::draw_text(int x, int y, const std::string& text, Rgb c, int scale) {
+    // 3x5 glyphs, one row per 3-bit number (bit 2 = left column).
+    static const unsigned char digits[10][5] = {
+        {7, 5, 5, 5, 7}, {2, 6, 2, 2, 7}, {7, 1, 7, 4, 7}, {7, 1, 7, 1, 7}, {5, 5, 7, 1, 1},
+        {7, 4, 7, 1, 7}, {7, 4, 7, 5, 7}, {7, 1, 1, 1, 1}, {7, 5, 7, 5, 7}, {7, 5, 7, 1, 7}};
+    static const unsigned char slash[5] = {1, 1, 2, 4, 4}, question[5] = {7, 1, 3, 0, 2};
+    for (size_t i = 0; i < text.size(); ++i) {
+        const unsigned char* glyph = text[i] >= '0' && text[i] <= '9' ? digits[text[i] - '0']
+                                     : text[i] == '/'                 ? slash
+                                     : text[i] == '?'                 ? question
+                                                                      : nullptr;
+        if (!glyph) continue;
+        int gx = x + int(i) * 4 * scale;
+        for (int r = 0; r < 5; ++r)
+            for (int col = 0; col < 3; ++col)
+                if (glyph[r] & (4 >> col)) fill(gx + col * scale, y + r * scale, scale, scale, c);
+    }
+}
+
+void Canvas::save_png(const std::string& path) const {
+    if (!stbi_write_png(path.c_str(), width, height, 3, pixels.data(), width * 3))
+        throw Error("cannot write " + path + ": check that the folder exists and is writable");
+}
+
+void save_prediction_grid(const std::string& path, const std::vector<const float*>& images, int rows, int cols,
+                          const std::vector<int>& predicted, const std::vector<int>& truth, int per_row) {
+    const int zoom = 3, pad = 6, label_h = 5 * 3 + 6;
+    const int cell_w = cols * zoom + 2 * pad, cell_h = rows * zoom + 2 * pad + label_h;
+    int n = int(images.size()), grid_rows = (n + per_row - 1) / per_row;
+    Canvas canvas(std::min(n, per_row) * cell_w, grid_rows * cell_h, {255, 255, 255});
+    const Rgb green{20, 140, 40}, red{200, 30, 30};
+    for (int k = 0; k < n; ++k) {
+        int x = (k % per_row) * cell_w, y = (k / per_row) * cell_h;
+        bool right = predicted[size_t(k)] == truth[size_t(k)];
+        Rgb colour = right ? green : red;
+        canvas.fill(x + pad - 2, y + pad - 2, cols * zoom + 4, rows * zoom + 4, colour);  // frame
+        canvas.draw_grey(x + pad, y + pad, images[size_t(k)], rows, cols, zoom);
+        std::string label = std::to_string(predicted[size_t(k)]);
+        if (!right) label += "/" + std::to_string(truth[size_t(k)]);
+        canvas.draw_text(x + pad, y + pad + rows * zoom + 5, label, colour, 3);
+    }
+    canvas.save_png(path);
+}
+
+}  // namespace gb

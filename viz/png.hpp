@@ -1,0 +1,32 @@
+// png.hpp: pictures as PNG files (stb_image_write).
+#pragma once
+#include <string>
+#include <vector>
+
+namespace gb {
+
+struct Rgb {
+    unsigned char r, g, b;
+};
+
+// An RGB picture being drawn, row-major.
+struct Canvas {
+    int width, height;
+    std::vector<unsigned char> pixels;  // width * height * 3
+
+    Canvas(int w, int h, Rgb background);
+    void set(int x, int y, Rgb c);
+    void fill(int x, int y, int w, int h, Rgb c);
+    // A grey image in [0, 1] (rows x cols), each pixel drawn as a zoom x zoom block.
+    void draw_grey(int x, int y, const float* image, int rows, int cols, int zoom);
+    // Text of digits, '/', '?' and spaces in a 3x5 pixel font, each font pixel scale x scale.
+    void draw_text(int x, int y, const std::string& text, Rgb c, int scale);
+    void save_png(const std::string& path) const;  // throws gb::Error if it cannot be written
+};
+
+// A grid of digit images, each with its predicted label below it: green when
+// it matches the true label, red (with the true label after a '/') when not.
+void save_prediction_grid(const std::string& path, const std::vector<const float*>& images, int rows, int cols,
+                          const std::vector<int>& predicted, const std::vector<int>& truth, int per_row = 8);
+
+}  // namespace gb
