@@ -23,7 +23,8 @@ const char* kUsage = R"(usage: glassbox <command> [flags]
 
 commands:
   train    --model mlp --data mnist --out FILE.npz [--epochs N] [--batch B] [--lr X]
-           [--optimizer sgd|adam] [--momentum M] [--weight-decay W] [--seed S]
+           [--optimizer sgd|adam] [--momentum M] [--weight-decay W]
+           [--schedule cosine|constant] [--seed S]
            [--limit N] [--curves PLOT.png]
   eval     --model FILE.npz --data mnist [--limit N]
   predict  --model FILE.npz --data mnist --png OUT.png [--count N] [--first I]
@@ -58,6 +59,9 @@ int train(const Flags& flags, std::ostream& out, std::ostream& err) {
     float momentum = flags.real("momentum", 0.9f, 0.0f, 0.999f), decay = flags.real("weight-decay", 0.0f, 0.0f, 1.0f);
     if (optimizer_name != "sgd" && optimizer_name != "adam")
         throw Error("unknown optimizer '" + optimizer_name + "'; choose sgd or adam");
+    std::string schedule = flags.text("schedule", "cosine");
+    if (schedule != "cosine" && schedule != "constant")
+        throw Error("unknown schedule '" + schedule + "'; choose cosine or constant");
 
     Model model = make_model(model_name, seed);
     check_writable(path);
@@ -71,6 +75,7 @@ int train(const Flags& flags, std::ostream& out, std::ostream& err) {
     bool tty = isatty(STDERR_FILENO) && &err == &std::cerr;
     std::vector<double> losses, train_acc, test_acc, seconds;
     for (int e = 0; e < epochs; ++e) {
+        if (schedule == "cosine") optimizer->set_lr(cosine_annealing(lr, e, epochs));
         Progress show = [&](int done, int total, double loss) {
             if (tty && (done % 20 == 0 || done == total)) progress_bar(err, e + 1, epochs, done, total, loss);
         };
@@ -103,6 +108,7 @@ int train(const Flags& flags, std::ostream& out, std::ostream& err) {
     double total_seconds = 0;
     for (double s : seconds) total_seconds += s;
     json.add("epochs", epochs).add("batch", batch).add("optimizer", optimizer_name).add("lr", double(lr));
+    json.add("schedule", schedule);
     json.add("seed", int(seed)).add("train_examples", train_set.count()).add("test_examples", test_set.count());
     json.add("train_loss", losses).add("train_accuracy_per_epoch", train_acc).add("test_accuracy_per_epoch", test_acc);
     json.add("seconds_per_epoch", total_seconds / epochs).add("test_accuracy", test_acc.back());
@@ -174,7 +180,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (command == "train")
             return train(Flags(command, rest,
                                {"model", "data", "out", "epochs", "batch", "lr", "optimizer", "momentum",
-                                "weight-decay", "seed", "limit", "curves"}),
+                                "weight-decay", "schedule", "seed", "limit", "curves"}),
                          out, err);
         if (command == "eval") return eval(Flags(command, rest, {"model", "data", "limit"}), out);
         if (command == "predict")

@@ -2,7 +2,9 @@
 #include <iostream>
 
 #include "app/cli.hpp"
+#include "nn/fpu.hpp"
 
 int main(int argc, char** argv) {
+    gb::flush_denormals_to_zero();
     return gb::run_cli(std::vector<std::string>(argv + 1, argv + argc), std::cout, std::cerr);
 }

@@ -1,7 +1,7 @@
 // gzip.hpp: decompress a gzip file held in memory (RFC 1952).
 //
 // The gzip wrapper (header, CRC-32 and length trailer) is parsed and checked
-// here; the DEFLATE stream inside is decoded by stb_image's zlib decoder.
+// here; the DEFLATE stream inside is decoded by inflate.hpp.
 #pragma once
 #include <string>
 

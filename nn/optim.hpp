@@ -2,6 +2,7 @@
 // updates their values in place, with the update rules of torch.optim (so
 // that the same hyper-parameters mean the same thing in both).
 #pragma once
+#include <cmath>
 #include <vector>
 
 #include "nn/tensor.hpp"
@@ -53,5 +54,12 @@ private:
     long t_ = 0;
     std::vector<std::vector<float>> m_, v_;
 };
+
+// Cosine annealing [Loshchilov & Hutter 2017], as torch.optim.lr_scheduler.
+// CosineAnnealingLR(T_max = epochs, eta_min = 0) stepped once per epoch:
+//   lr(e) = base_lr * (1 + cos(pi * e / epochs)) / 2,   e = 0, 1, ..., epochs - 1
+inline float cosine_annealing(float base_lr, int epoch, int epochs) {
+    return base_lr * 0.5f * (1.0f + std::cos(3.14159265358979f * float(epoch) / float(epochs)));
+}
 
 }  // namespace gb

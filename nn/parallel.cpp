@@ -1,5 +1,7 @@
 #include "nn/parallel.hpp"
 
+#include "nn/fpu.hpp"
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
@@ -51,6 +53,7 @@ private:
         inside_task = false;
     }
     void work() {
+        flush_denormals_to_zero();
         long seen = 0;
         for (;;) {
             {

@@ -1,2 +1,10 @@
-#define CATCH_CONFIG_MAIN
+// The test runner, with the floating-point mode of the programs (nn/fpu.hpp).
+#define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
+
+#include "nn/fpu.hpp"
+
+int main(int argc, char** argv) {
+    gb::flush_denormals_to_zero();
+    return Catch::Session().run(argc, argv);
+}

@@ -94,3 +94,19 @@ TEST_CASE("minibatches cover every example once per epoch, in a seeded order", "
     CHECK(Minibatches(103, 10, 43).epoch(0) != e0);
     CHECK(Minibatches(5, 2, 1, false).epoch(3) == std::vector<std::vector<int>>{{0, 1}, {2, 3}, {4}});
 }
+
+TEST_CASE("gzip files compressed with fixed and dynamic Huffman codes decode", "[datasets]") {
+    // Written by Python's gzip.compress(..., 9, mtime=0), see tests/golden/README.md.
+    auto read = [](const std::string& path) {
+        std::ifstream f(path, std::ios::binary);
+        return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    };
+    CHECK(gunzip(read("tests/golden/short.txt.gz"), "short") == "glassbox reads gzip");
+    std::string numbers;
+    for (int i = 0; i < 3000; ++i) numbers += (i ? " " : "") + std::to_string(i);
+    std::string packed = read("tests/golden/numbers.txt.gz");
+    CHECK(packed.size() < numbers.size() / 2);  // really compressed, with back-references
+    CHECK(gunzip(packed, "numbers") == numbers);
+    CHECK(gunzip(packed + packed, "two members") == numbers + numbers);
+    CHECK_THROWS_WITH(gunzip(packed.substr(0, packed.size() / 2), "half"), Catch::Contains("truncated"));
+}
