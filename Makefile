@@ -26,6 +26,9 @@ $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -c $< -o $@
 
+# The GEMM micro-kernel wants full-width AVX-512 registers where the CPU has them.
+$(BUILD)/nn/gemm_fast.o: override CXXFLAGS += -mprefer-vector-width=512
+
 $(LIB): $(LIB_SRC:%.cpp=$(BUILD)/%.o)
 	@rm -f $@
 	ar rcs $@ $^
@@ -73,7 +76,7 @@ demo: deps
 bench:
 	@bash scripts/install-deps.sh bench
 	@$(MAKE) --no-print-directory data $(GLASSBOX)
-	@bash bench/mlp_epoch.sh $(BUILD)
+	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) /usr/bin/python3 mlp_epoch.py $(abspath $(BUILD))
 
 clean:
 	rm -rf $(BUILD)

@@ -38,19 +38,32 @@ struct Matrix {  // op(X) as an element accessor: at(r, c) = op(X)[r][c]
 };
 
 // Packs op(A)[i0 : i0+mc, p0 : p0+kc] as MR-tall panels: panel[p * MR + i], scaled by alpha.
+// The inner loop runs along A's rows in memory, so the reads are contiguous.
 void pack_a(const Matrix& A, int i0, int mc, int p0, int kc, float alpha, float* out) {
-    for (int ir = 0; ir < mc; ir += MR)
-        for (int p = 0; p < kc; ++p)
+    for (int ir = 0; ir < mc; ir += MR, out += size_t(MR) * kc) {
+        int rows = std::min(MR, mc - ir);
+        if (A.trans) {  // op(A)[i][p] = A[p][i]: i is contiguous
+            for (int p = 0; p < kc; ++p)
+                for (int i = 0; i < MR; ++i) out[p * MR + i] = i < rows ? alpha * A.at(i0 + ir + i, p0 + p) : 0.0f;
+        } else {  // p is contiguous
             for (int i = 0; i < MR; ++i)
-                *out++ = ir + i < mc ? alpha * A.at(i0 + ir + i, p0 + p) : 0.0f;
+                for (int p = 0; p < kc; ++p) out[p * MR + i] = i < rows ? alpha * A.at(i0 + ir + i, p0 + p) : 0.0f;
+        }
+    }
 }
 
-// Packs op(B)[p0 : p0+kc, j0 : j0+nc] as NR-wide panels: panel[p * NR + j].
+// Packs op(B)[p0 : p0+kc, j0 : j0+nc] as NR-wide panels: panel[p * NR + j], reading contiguously.
 void pack_b(const Matrix& B, int p0, int kc, int j0, int nc, float* out) {
-    for (int jr = 0; jr < nc; jr += NR)
-        for (int p = 0; p < kc; ++p)
+    for (int jr = 0; jr < nc; jr += NR, out += size_t(NR) * kc) {
+        int cols = std::min(NR, nc - jr);
+        if (B.trans) {  // op(B)[p][j] = B[j][p]: p is contiguous
             for (int j = 0; j < NR; ++j)
-                *out++ = jr + j < nc ? B.at(p0 + p, j0 + jr + j) : 0.0f;
+                for (int p = 0; p < kc; ++p) out[p * NR + j] = j < cols ? B.at(p0 + p, j0 + jr + j) : 0.0f;
+        } else {  // j is contiguous
+            for (int p = 0; p < kc; ++p)
+                for (int j = 0; j < NR; ++j) out[p * NR + j] = j < cols ? B.at(p0 + p, j0 + jr + j) : 0.0f;
+        }
+    }
 }
 
 // C[0:mr, 0:nr] += a_panel (MR x kc) * b_panel (kc x NR)

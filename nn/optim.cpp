@@ -13,14 +13,19 @@ void SGD::step() {
         if (p.grad().empty()) continue;  // no gradient reached this parameter
         float* w = p.data();
         const float* grad = p.grad().data();
-        std::vector<float>& v = velocity_[i];
-        bool first = v.empty();
-        if (first && momentum_ != 0.0f) v.resize(p.numel());
-        for (size_t k = 0; k < p.numel(); ++k) {
-            float g = grad[k] + weight_decay_ * w[k];
-            if (momentum_ != 0.0f) g = v[k] = first ? g : momentum_ * v[k] + g;
-            w[k] -= lr_ * g;
+        size_t n = p.numel();
+        if (momentum_ == 0.0f) {
+            for (size_t k = 0; k < n; ++k) w[k] -= lr_ * (grad[k] + weight_decay_ * w[k]);
+            continue;
         }
+        std::vector<float>& v = velocity_[i];
+        if (v.empty()) {  // the first step: v = g
+            v.resize(n);
+            for (size_t k = 0; k < n; ++k) v[k] = grad[k] + weight_decay_ * w[k];
+        } else {
+            for (size_t k = 0; k < n; ++k) v[k] = momentum_ * v[k] + grad[k] + weight_decay_ * w[k];
+        }
+        for (size_t k = 0; k < n; ++k) w[k] -= lr_ * v[k];
     }
 }
 

@@ -1,19 +1,24 @@
 #include "nn/parallel.hpp"
 
-#include "nn/fpu.hpp"
-
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "nn/fpu.hpp"
+
 namespace gb {
 namespace {
 
 thread_local bool inside_task = false;  // a nested parallel_for runs serially
 
+// Workers wait for a job by spinning for a short while, then by sleeping on
+// a condition variable. A training step hands out many small jobs in quick
+// succession; waking a sleeping thread costs tens of microseconds, as much
+// as a whole small matrix product, while spinning answers in well under one.
 class Pool {
 public:
     explicit Pool(int threads) {
@@ -31,19 +36,15 @@ public:
 
     void run(int n_tasks, const std::function<void(int)>& fn) {
         std::lock_guard<std::mutex> one_job_at_a_time(job_mutex_);
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            fn_ = &fn;
-            n_tasks_ = n_tasks;
-            next_task_ = 0;
-            busy_workers_ = int(workers_.size());
-            ++generation_;
-        }
+        fn_ = &fn;
+        n_tasks_ = n_tasks;
+        next_task_.store(0);
+        pending_.store(int(workers_.size()));
+        generation_.fetch_add(1, std::memory_order_release);
+        { std::lock_guard<std::mutex> lock(mutex_); }  // no sleeper can miss the new generation
         wake_.notify_all();
         take_tasks();
-        std::unique_lock<std::mutex> lock(mutex_);
-        done_.wait(lock, [this] { return busy_workers_ == 0; });
-        fn_ = nullptr;
+        while (pending_.load(std::memory_order_acquire) > 0) {}
     }
 
 private:
@@ -52,30 +53,33 @@ private:
         for (int t; (t = next_task_.fetch_add(1)) < n_tasks_;) (*fn_)(t);
         inside_task = false;
     }
+
     void work() {
         flush_denormals_to_zero();
         long seen = 0;
         for (;;) {
-            {
+            auto changed = [&] { return generation_.load(std::memory_order_acquire) != seen; };
+            auto spin_until = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
+            for (int spins = 1; !changed(); ++spins)  // looks at the clock now and then: it is slow
+                if (spins % 1024 == 0 && std::chrono::steady_clock::now() > spin_until) break;
+            if (!changed()) {
                 std::unique_lock<std::mutex> lock(mutex_);
-                wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+                wake_.wait(lock, [&] { return stopping_ || changed(); });
                 if (stopping_) return;
-                seen = generation_;
             }
+            seen = generation_.load(std::memory_order_acquire);
             take_tasks();
-            std::lock_guard<std::mutex> lock(mutex_);
-            if (--busy_workers_ == 0) done_.notify_one();
+            pending_.fetch_sub(1, std::memory_order_release);
         }
     }
 
     std::vector<std::thread> workers_;
     std::mutex mutex_, job_mutex_;
-    std::condition_variable wake_, done_;
+    std::condition_variable wake_;
     const std::function<void(int)>* fn_ = nullptr;
     int n_tasks_ = 0;
-    std::atomic<int> next_task_{0};
-    int busy_workers_ = 0;
-    long generation_ = 0;
+    std::atomic<int> next_task_{0}, pending_{0};
+    std::atomic<long> generation_{0};
     bool stopping_ = false;
 };
 
