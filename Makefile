@@ -57,10 +57,8 @@ data:
 # Unit tests (no data needed), then a smoke run of the command line and of
 # every tutorial on a small slice of MNIST.
 test: deps
-	@$(MAKE) --no-print-directory $(TEST_BIN) all
-	$(TEST_BIN)
-	@$(MAKE) --no-print-directory data
-	@bash scripts/smoke.sh $(BUILD)
+	@$(MAKE) --no-print-directory $(TEST_BIN) all data
+	@bash scripts/test.sh $(BUILD)
 
 demo: deps
 	@$(MAKE) --no-print-directory data all

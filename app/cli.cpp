@@ -178,13 +178,13 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     std::vector<std::string> rest(args.begin() + 1, args.end());
     try {
         if (command == "train")
-            return train(Flags(command, rest,
+            return train(Flags("glassbox " + command, rest,
                                {"model", "data", "out", "epochs", "batch", "lr", "optimizer", "momentum",
                                 "weight-decay", "schedule", "seed", "limit", "curves"}),
                          out, err);
-        if (command == "eval") return eval(Flags(command, rest, {"model", "data", "limit"}), out);
+        if (command == "eval") return eval(Flags("glassbox " + command, rest, {"model", "data", "limit"}), out);
         if (command == "predict")
-            return predict_command(Flags(command, rest, {"model", "data", "png", "count", "first"}), out);
+            return predict_command(Flags("glassbox " + command, rest, {"model", "data", "png", "count", "first"}), out);
         err << "glassbox: error: unknown command '" << command << "'; run `glassbox help` for the list\n";
         return 2;
     } catch (const Error& e) {

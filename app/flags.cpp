@@ -17,7 +17,7 @@ Flags::Flags(const std::string& command, const std::vector<std::string>& args, c
             throw Error("unexpected argument '" + a + "' for `glassbox " + command + "`; flags look like --name value");
         std::string name = a.substr(2);
         if (!known.count(name))
-            throw Error("unknown flag --" + name + " for `glassbox " + command + "`; it accepts " + list);
+            throw Error("unknown flag --" + name + " for `" + command + "`; it accepts " + list);
         if (i + 1 >= args.size()) throw Error("flag --" + name + " needs a value");
         values_[name] = args[++i];
     }
@@ -29,7 +29,7 @@ std::string Flags::text(const std::string& name, const std::string& fallback) co
 }
 
 std::string Flags::required(const std::string& name) const {
-    if (!has(name)) throw Error("`glassbox " + command_ + "` needs --" + name);
+    if (!has(name)) throw Error("`" + command_ + "` needs --" + name);
     return values_.at(name);
 }
 

@@ -10,7 +10,8 @@ namespace gb {
 
 class Flags {
 public:
-    // args: the words after the command; known: the flags it accepts (without "--").
+    // command: as the user typed it ("glassbox train"), for messages; args: the words
+    // after it; known: the flags it accepts (without "--").
     Flags(const std::string& command, const std::vector<std::string>& args, const std::set<std::string>& known);
 
     bool has(const std::string& name) const { return values_.count(name) > 0; }

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# test.sh BUILD: the unit tests (Catch2), then a smoke run of the command line
+# and of every tutorial on a small slice of MNIST. Ends with one line
+# "tests: P passed, F failed" counting Catch2's test cases and the smoke runs.
+set -uo pipefail
+build=${1:-build}
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+"$build/tests/run_tests" | tee "$scratch/unit.log"
+unit_status=${PIPESTATUS[0]}
+summary=$(grep -E "^(All tests passed|test cases:)" "$scratch/unit.log" | tail -1)
+if [[ $summary =~ ^All\ tests\ passed.*in\ ([0-9]+)\ test\ case ]]; then
+    passed=${BASH_REMATCH[1]}; failed=0
+elif [[ $summary =~ test\ cases:\ *([0-9]+)\ \|\ *([0-9]+)\ passed\ \|\ *([0-9]+)\ failed ]]; then
+    passed=${BASH_REMATCH[2]}; failed=${BASH_REMATCH[3]}
+else
+    passed=0; failed=1  # the runner crashed before its summary
+fi
+[ "$unit_status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+
+# smoke NAME COMMAND...: runs a program; passes if it exits 0 and, for
+# glassbox, ends its output with a JSON line.
+smoke() {
+    local name=$1; shift
+    if "$@" > "$scratch/out" 2> "$scratch/err" && { [[ $1 != */glassbox ]] || tail -1 "$scratch/out" | grep -q '^{.*}$'; }; then
+        echo "smoke ok:     $name"
+        passed=$((passed + 1))
+    else
+        echo "smoke FAILED: $name: $*"
+        tail -5 "$scratch/err"
+        failed=$((failed + 1))
+    fi
+}
+echo
+echo "smoke runs on the first 2000 MNIST images (data folder: ${GLASSBOX_DATA:-data})"
+smoke "glassbox train"   "$build/glassbox" train --model mlp --data mnist --epochs 1 --limit 2000 \
+                         --out "$scratch/mlp.npz" --curves "$scratch/curves.png"
+smoke "glassbox eval"    "$build/glassbox" eval --model "$scratch/mlp.npz" --data mnist --limit 2000
+smoke "glassbox predict" "$build/glassbox" predict --model "$scratch/mlp.npz" --data mnist --png "$scratch/p.png"
+# Each tutorial with the arguments of a quick run; a tutorial missing here fails.
+declare -A tutorial_args=(
+    [01_autodiff]=""
+    [02_mlp_mnist]="--epochs 1 --limit 2000 --out $scratch/02"
+)
+for tutorial in "$build"/tutorials/*; do
+    [ -x "$tutorial" ] && [ -f "$tutorial" ] || continue
+    name=$(basename "$tutorial")
+    if [ -z "${tutorial_args[$name]+set}" ]; then
+        echo "smoke FAILED: tutorial $name has no entry in scripts/test.sh"
+        failed=$((failed + 1))
+        continue
+    fi
+    # shellcheck disable=SC2086  # the arguments are meant to split
+    smoke "tutorial $name" "$tutorial" ${tutorial_args[$name]}
+done
+
+echo
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
