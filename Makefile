@@ -80,3 +80,6 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all deps data test demo bench clean
+
+# Keep object files of the tutorials between builds.
+.SECONDARY:

@@ -266,21 +266,27 @@ std::pair<size_t, size_t> as_rows(const Tensor& x, const char* op) {
     size_t cols = size_t(x.dim(-1));
     return {cols ? x.numel() / cols : 0, cols};
 }
-}  // namespace
 
-// y_i = x_i - max - log sum_j exp(x_j - max);  dx_i = dy_i - softmax_i sum_j dy_j
-Tensor log_softmax(const Tensor& x) {
-    auto [rows, cols] = as_rows(x, "log_softmax");
+// log_softmax of each row: x_i - m - log sum_j exp(x_j - m), with m the row's
+// maximum so that no exp overflows.
+std::vector<float> log_softmax_rows(const Tensor& x, size_t rows, size_t cols) {
     std::vector<float> out(x.numel());
-    const float* px = x.data();
     for (size_t r = 0; r < rows; ++r) {
-        const float* xr = px + r * cols;
+        const float* xr = x.data() + r * cols;
         float m = *std::max_element(xr, xr + cols);
         double s = 0.0;
         for (size_t c = 0; c < cols; ++c) s += std::exp(double(xr[c] - m));
         float log_z = m + float(std::log(s));
         for (size_t c = 0; c < cols; ++c) out[r * cols + c] = xr[c] - log_z;
     }
+    return out;
+}
+}  // namespace
+
+// y_i = x_i - log sum_j exp(x_j);  dx_i = dy_i - softmax_i sum_j dy_j
+Tensor log_softmax(const Tensor& x) {
+    auto [rows, cols] = as_rows(x, "log_softmax");
+    std::vector<float> out = log_softmax_rows(x, rows, cols);
     return make_result("log_softmax", x.shape(), std::move(out), {&x}, [x, rows, cols](Node& self) {
         const float *g = self.grad.data(), *y = self.data.data();
         float* gx = x.node()->grad_buffer();
@@ -295,15 +301,8 @@ Tensor log_softmax(const Tensor& x) {
 // y_i = exp(x_i) / sum_j exp(x_j);  dx_i = y_i (dy_i - sum_j dy_j y_j)
 Tensor softmax(const Tensor& x) {
     auto [rows, cols] = as_rows(x, "softmax");
-    std::vector<float> out(x.numel());
-    const float* px = x.data();
-    for (size_t r = 0; r < rows; ++r) {
-        const float* xr = px + r * cols;
-        float m = *std::max_element(xr, xr + cols);
-        float s = 0.0f;
-        for (size_t c = 0; c < cols; ++c) s += out[r * cols + c] = std::exp(xr[c] - m);
-        for (size_t c = 0; c < cols; ++c) out[r * cols + c] /= s;
-    }
+    std::vector<float> out = log_softmax_rows(x, rows, cols);
+    for (float& v : out) v = std::exp(v);
     return make_result("softmax", x.shape(), std::move(out), {&x}, [x, rows, cols](Node& self) {
         const float *g = self.grad.data(), *y = self.data.data();
         float* gx = x.node()->grad_buffer();

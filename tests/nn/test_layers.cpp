@@ -31,6 +31,10 @@ TEST_CASE("layers and a whole MLP pass the gradient check, inputs and parameters
     // Parameters are the tensors inside `net`, so the check perturbs them in place.
     check_gradients([&net](const std::vector<Tensor>& in) { return net.forward(in[0]); }, inputs);
     CHECK(net.parameters()[2].first == "2.weight");
+    Flatten flatten;
+    check_gradients([&flatten](const std::vector<Tensor>& in) { return flatten.forward(in[0]); },
+                    {random_tensor({2, 3, 4}, rng)});
+    CHECK(flatten.forward(random_tensor({2, 3, 4}, rng)).shape() == Shape{2, 12});
 }
 
 TEST_CASE("He and Xavier initializations have the variances they promise", "[layers]") {
