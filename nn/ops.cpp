@@ -276,8 +276,8 @@ std::vector<float> log_softmax_rows(const Tensor& x, size_t rows, size_t cols) {
         float m = *std::max_element(xr, xr + cols);
         double s = 0.0;
         for (size_t c = 0; c < cols; ++c) s += std::exp(double(xr[c] - m));
-        float log_z = m + float(std::log(s));
-        for (size_t c = 0; c < cols; ++c) out[r * cols + c] = xr[c] - log_z;
+        float log_s = float(std::log(s));  // (x - m) - log s: adding m back first would lose digits
+        for (size_t c = 0; c < cols; ++c) out[r * cols + c] = (xr[c] - m) - log_s;
     }
     return out;
 }
