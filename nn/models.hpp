@@ -2,6 +2,9 @@
 //
 //   mlp   784-300-100-10 with ReLU: the network of the LRP tutorials
 //         (Montavon et al., heatmapping.org), on flattened 28x28 digits.
+//   lenet       LeNet-5 with ReLU and max pooling, on 1x28x28 digits.
+//   lenet-sum   the same with sum pooling, which the LRP papers recommend
+//               for explanation (Montavon et al. 2018).
 #pragma once
 #include <string>
 #include <vector>

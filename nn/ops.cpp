@@ -200,6 +200,68 @@ Tensor reshape(const Tensor& x, Shape shape) {
     });
 }
 
+Tensor transpose(const Tensor& x, int dim0, int dim1) {
+    int n = x.ndim();
+    if (dim0 < 0) dim0 += n;
+    if (dim1 < 0) dim1 += n;
+    if (dim0 < 0 || dim1 < 0 || dim0 >= n || dim1 >= n)
+        throw Error("transpose: axes out of range for shape " + shape_str(x.shape()));
+    Shape shape = x.shape();
+    std::swap(shape[size_t(dim0)], shape[size_t(dim1)]);
+    // index[k]: where element k of the result sits in x
+    auto index = std::make_shared<std::vector<size_t>>(x.numel());
+    std::vector<size_t> x_stride(size_t(n), 1);
+    for (int d = n - 2; d >= 0; --d) x_stride[size_t(d)] = x_stride[size_t(d) + 1] * size_t(x.dim(d + 1));
+    std::swap(x_stride[size_t(dim0)], x_stride[size_t(dim1)]);
+    std::vector<int> counter(size_t(n), 0);
+    size_t at = 0;
+    for (size_t k = 0; k < index->size(); ++k) {
+        (*index)[k] = at;
+        for (int d = n - 1; d >= 0; --d) {
+            at += x_stride[size_t(d)];
+            if (++counter[size_t(d)] < shape[size_t(d)]) break;
+            at -= x_stride[size_t(d)] * size_t(shape[size_t(d)]);
+            counter[size_t(d)] = 0;
+        }
+    }
+    std::vector<float> out(x.numel());
+    for (size_t k = 0; k < out.size(); ++k) out[k] = x.data()[(*index)[k]];
+    return make_result("transpose", shape, std::move(out), {&x}, [x, index](Node& self) {
+        float* gx = x.node()->grad_buffer();
+        for (size_t k = 0; k < self.grad.size(); ++k) gx[(*index)[k]] += self.grad[k];
+    });
+}
+
+// ============================================================================
+// Lookup
+// ============================================================================
+
+// y[s, :] = weight[ids[s], :];  dweight[ids[s], :] += dy[s, :] (except the padding row)
+Tensor embedding(const Tensor& weight, const Tensor& ids, int padding_idx) {
+    if (weight.ndim() != 2) throw Error("embedding: weight must be (V, E), got " + shape_str(weight.shape()));
+    int V = weight.dim(0), E = weight.dim(1);
+    auto rows = std::make_shared<std::vector<int>>(ids.numel());
+    for (size_t k = 0; k < ids.numel(); ++k) {
+        float v = ids.data()[k];
+        if (!(v >= 0.0f && v < float(V)) || v != std::floor(v))
+            throw Error("embedding: id " + std::to_string(v) + " is not a word of the vocabulary of " +
+                        std::to_string(V) + "; the vocabulary and the model do not match");
+        (*rows)[k] = int(v);
+    }
+    Shape shape = ids.shape();
+    shape.push_back(E);
+    std::vector<float> out(rows->size() * size_t(E));
+    for (size_t k = 0; k < rows->size(); ++k)
+        std::copy_n(weight.data() + size_t((*rows)[k]) * E, E, out.begin() + std::ptrdiff_t(k * size_t(E)));
+    return make_result("embedding", shape, std::move(out), {&weight}, [weight, rows, E, padding_idx](Node& self) {
+        float* gw = weight.node()->grad_buffer();
+        for (size_t k = 0; k < rows->size(); ++k) {
+            if ((*rows)[k] == padding_idx) continue;
+            for (int e = 0; e < E; ++e) gw[size_t((*rows)[k]) * E + size_t(e)] += self.grad[k * size_t(E) + size_t(e)];
+        }
+    });
+}
+
 // ============================================================================
 // Linear algebra
 // ============================================================================

@@ -39,11 +39,18 @@ Tensor sum(const Tensor& x, int axis, bool keepdim = false);  // over one axis
 Tensor mean(const Tensor& x);
 Tensor mean(const Tensor& x, int axis, bool keepdim = false);
 Tensor reshape(const Tensor& x, Shape shape);                 // one size may be -1
+Tensor transpose(const Tensor& x, int dim0, int dim1);        // swaps two axes (a copy)
 
 // ---- linear algebra --------------------------------------------------------
 Tensor matmul(const Tensor& a, const Tensor& b);  // (M, K) @ (K, N) -> (M, N)
 // y = x W^T + b, as PyTorch's F.linear: x (B, in), W (out, in), b (out,) -> (B, out)
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias);
+
+// ---- lookup ------------------------------------------------------------------
+// Rows of weight (V, E) picked by the ids held in `ids` (any shape S, values
+// whole numbers in [0, V)): the result has shape S + (E,). The row
+// `padding_idx` (if >= 0) receives no gradient, as in torch.nn.Embedding.
+Tensor embedding(const Tensor& weight, const Tensor& ids, int padding_idx = -1);
 
 // ---- classification --------------------------------------------------------
 // Over the last axis: log_softmax(x)_i = x_i - log sum_j exp(x_j).

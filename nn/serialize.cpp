@@ -3,7 +3,9 @@
 #include <set>
 #include <sstream>
 
+#include "nn/conv_layers.hpp"
 #include "nn/layers.hpp"
+#include "nn/text_layers.hpp"
 #include "nn/npz.hpp"
 #include "util/error.hpp"
 
@@ -29,22 +31,30 @@ std::unique_ptr<Module> layer_from_record(const std::string& record) {
     std::istringstream in(record);
     std::string kind;
     in >> kind;
+    // Reads n whole-number fields; false if any is missing.
+    auto ints = [&in](std::initializer_list<int*> fields) {
+        for (int* f : fields)
+            if (!(in >> *f)) return false;
+        return true;
+    };
     Rng unused(0);  // weights are overwritten by the loaded values
-    if (kind == "Linear") {
-        int n_in = 0, n_out = 0;
-        if (in >> n_in >> n_out && n_in > 0 && n_out > 0) return std::make_unique<Linear>(n_in, n_out, unused);
-    } else if (kind == "ReLU") {
-        return std::make_unique<ReLU>();
-    } else if (kind == "Tanh") {
-        return std::make_unique<Tanh>();
-    } else if (kind == "Sigmoid") {
-        return std::make_unique<Sigmoid>();
-    } else if (kind == "Flatten") {
-        return std::make_unique<Flatten>();
-    } else if (kind == "Dropout") {
-        float p = -1.0f;
-        if (in >> p) return std::make_unique<Dropout>(p, 0);
-    }
+    int a = 0, b = 0, c = 0, d = 0, e = 0;
+    float p = 0.0f;
+    if (kind == "Linear" && ints({&a, &b})) return std::make_unique<Linear>(a, b, unused);
+    if (kind == "ReLU") return std::make_unique<ReLU>();
+    if (kind == "Tanh") return std::make_unique<Tanh>();
+    if (kind == "Sigmoid") return std::make_unique<Sigmoid>();
+    if (kind == "Flatten") return std::make_unique<Flatten>();
+    if (kind == "Dropout" && in >> p) return std::make_unique<Dropout>(p, 0);
+    if (kind == "Conv2d" && ints({&a, &b, &c, &d, &e})) return std::make_unique<Conv2d>(a, b, c, unused, d, e);
+    if (kind == "MaxPool2d" && ints({&a, &b})) return std::make_unique<MaxPool2d>(a, b);
+    if (kind == "SumPool2d" && ints({&a, &b})) return std::make_unique<SumPool2d>(a, b);
+    if (kind == "AvgPool2d" && ints({&a, &b})) return std::make_unique<AvgPool2d>(a, b);
+    if (kind == "LpPool2d" && in >> p && ints({&a, &b})) return std::make_unique<LpPool2d>(p, a, b);
+    if (kind == "Embedding" && ints({&a, &b, &c})) return std::make_unique<Embedding>(a, b, c, unused);
+    if (kind == "Conv1d" && ints({&a, &b, &c})) return std::make_unique<Conv1d>(a, b, c, unused);
+    if (kind == "Transpose" && ints({&a, &b})) return std::make_unique<Transpose>(a, b);
+    if (kind == "MaxOverTime") return std::make_unique<MaxOverTime>();
     throw Error("unknown or malformed layer record '" + record + "'");
 }
 

@@ -25,6 +25,18 @@ inline Tensor random_tensor(Shape shape, Rng& rng, bool requires_grad = true, fl
     return t;
 }
 
+// Values -1.25, -1.15, ... (0.1 apart) in random order: no two inputs of a
+// max come near a tie, so finite differences never cross a kink.
+inline Tensor distinct_tensor(Shape shape, Rng& rng) {
+    Tensor t(std::move(shape));
+    std::vector<int> order(t.numel());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = int(i);
+    rng.shuffle(order);
+    for (size_t i = 0; i < order.size(); ++i) t.values()[i] = -1.25f + 0.1f * float(order[i]);
+    t.set_requires_grad();
+    return t;
+}
+
 // Checks d/d(input) of L = sum_k w_k f(inputs)_k, for fixed random weights w,
 // against central differences (L(x + h) - L(x - h)) / 2h for every element of
 // every input that requires a gradient. L is accumulated in double; the

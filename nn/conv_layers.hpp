@@ -1,0 +1,88 @@
+// conv_layers.hpp: the layers of a CNN on images: convolution and pooling.
+// Their ops (conv.hpp, pool.hpp) are grad-checked in tests/nn/test_conv.cpp.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "nn/conv.hpp"
+#include "nn/init.hpp"
+#include "nn/module.hpp"
+#include "nn/pool.hpp"
+
+namespace gb {
+
+// torch.nn.Conv2d: weight (out, in, k, k), bias (out,); He-uniform weights
+// (fan_in = in * k * k), zero bias.
+class Conv2d : public Module {
+public:
+    Conv2d(int in_channels, int out_channels, int kernel, Rng& rng, int stride = 1, int padding = 0)
+        : in_(in_channels), out_(out_channels), k_(kernel), stride_(stride), padding_(padding),
+          weight_(Shape{out_channels, in_channels, kernel, kernel}), bias_(Shape{out_channels}) {
+        initialize(weight_, Init::HeUniform, in_channels * kernel * kernel, out_channels * kernel * kernel, rng);
+        weight_.set_requires_grad();
+        bias_.set_requires_grad();
+    }
+    Tensor forward(const Tensor& x) override { return conv2d(x, weight_, bias_, stride_, padding_); }
+    std::vector<NamedTensor> parameters() override { return {{"weight", weight_}, {"bias", bias_}}; }
+    std::string describe() const override {
+        return "Conv2d " + std::to_string(in_) + " " + std::to_string(out_) + " " + std::to_string(k_) + " " +
+               std::to_string(stride_) + " " + std::to_string(padding_);
+    }
+    int stride() const { return stride_; }
+    int padding() const { return padding_; }
+    Tensor& weight() { return weight_; }
+    Tensor& bias() { return bias_; }
+
+private:
+    int in_, out_, k_, stride_, padding_;
+    Tensor weight_, bias_;
+};
+
+// Max pooling; keeps the switches (argmax positions) of the last forward pass.
+class MaxPool2d : public Module {
+public:
+    MaxPool2d(int kernel, int stride) : k_(kernel), stride_(stride) {}
+    Tensor forward(const Tensor& x) override { return max_pool2d(x, k_, stride_, &switches_); }
+    std::string describe() const override { return "MaxPool2d " + std::to_string(k_) + " " + std::to_string(stride_); }
+    const std::vector<size_t>& switches() const { return switches_; }
+
+private:
+    int k_, stride_;
+    std::vector<size_t> switches_;
+};
+
+class SumPool2d : public Module {
+public:
+    SumPool2d(int kernel, int stride) : k_(kernel), stride_(stride) {}
+    Tensor forward(const Tensor& x) override { return sum_pool2d(x, k_, stride_); }
+    std::string describe() const override { return "SumPool2d " + std::to_string(k_) + " " + std::to_string(stride_); }
+
+private:
+    int k_, stride_;
+};
+
+class AvgPool2d : public Module {
+public:
+    AvgPool2d(int kernel, int stride) : k_(kernel), stride_(stride) {}
+    Tensor forward(const Tensor& x) override { return avg_pool2d(x, k_, stride_); }
+    std::string describe() const override { return "AvgPool2d " + std::to_string(k_) + " " + std::to_string(stride_); }
+
+private:
+    int k_, stride_;
+};
+
+class LpPool2d : public Module {
+public:
+    LpPool2d(float p, int kernel, int stride) : p_(p), k_(kernel), stride_(stride) {}
+    Tensor forward(const Tensor& x) override { return lp_pool2d(x, p_, k_, stride_); }
+    std::string describe() const override {
+        return "LpPool2d " + std::to_string(p_) + " " + std::to_string(k_) + " " + std::to_string(stride_);
+    }
+    float p() const { return p_; }
+
+private:
+    float p_;
+    int k_, stride_;
+};
+
+}  // namespace gb

@@ -1,0 +1,29 @@
+// pool.hpp: pooling over k x k windows moved by `stride`, on x (B, C, H, W),
+// giving (B, C, OH, OW) with OH = (H - k) / stride + 1 (no padding).
+//
+//   max:  y = max_j x_j          (the argmax of each window is recorded)
+//   sum:  y = sum_j x_j          (the pooling the LRP papers recommend)
+//   avg:  y = sum_j x_j / k^2
+//   Lp:   y = (sum_j |x_j|^p)^(1/p),  p >= 1   (Montavon et al. 2018, sec. 5;
+//         on the non-negative activations it is used for, |x| = x)
+//
+// and max over the last axis, for text CNNs (max-over-time pooling).
+#pragma once
+#include <vector>
+
+#include "nn/tensor.hpp"
+
+namespace gb {
+
+// `switches`, if given, receives for each output the flat index into x of the
+// window's maximum (Zeiler & Fergus's switches, which deconvnet reuses).
+Tensor max_pool2d(const Tensor& x, int k, int stride, std::vector<size_t>* switches = nullptr);
+Tensor sum_pool2d(const Tensor& x, int k, int stride);
+Tensor avg_pool2d(const Tensor& x, int k, int stride);
+Tensor lp_pool2d(const Tensor& x, float p, int k, int stride);
+
+// y[..., ] = max over the last axis; x (..., L) -> (...). The argmax is
+// recorded as for max_pool2d, as a flat index into x.
+Tensor max_last_axis(const Tensor& x, std::vector<size_t>* switches = nullptr);
+
+}  // namespace gb

@@ -1,0 +1,86 @@
+// text_layers.hpp: the layers of a text CNN (Arras et al. 2017; Kim 2014):
+// word embeddings, a convolution over consecutive words, max-over-time pooling.
+//
+// A text model's input tensor holds word ids (whole numbers stored as
+// floats), shape (B, T); the Embedding layer turns them into vectors.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "nn/conv.hpp"
+#include "nn/init.hpp"
+#include "nn/module.hpp"
+#include "nn/ops.hpp"
+#include "nn/pool.hpp"
+
+namespace gb {
+
+// torch.nn.Embedding: weight (V, E) drawn from N(0, 1); the row padding_idx
+// starts at zero and is never updated.
+class Embedding : public Module {
+public:
+    Embedding(int vocabulary, int dim, int padding_idx, Rng& rng)
+        : v_(vocabulary), e_(dim), padding_idx_(padding_idx), weight_(Shape{vocabulary, dim}) {
+        for (float& w : weight_.values()) w = rng.normal();
+        if (padding_idx >= 0 && padding_idx < vocabulary)
+            std::fill_n(weight_.data() + size_t(padding_idx) * dim, dim, 0.0f);
+        weight_.set_requires_grad();
+    }
+    // ids (B, T) -> (B, T, E)
+    Tensor forward(const Tensor& ids) override { return embedding(weight_, ids, padding_idx_); }
+    std::vector<NamedTensor> parameters() override { return {{"weight", weight_}}; }
+    std::string describe() const override {
+        return "Embedding " + std::to_string(v_) + " " + std::to_string(e_) + " " + std::to_string(padding_idx_);
+    }
+    int vocabulary() const { return v_; }
+    Tensor& weight() { return weight_; }
+
+private:
+    int v_, e_, padding_idx_;
+    Tensor weight_;
+};
+
+// torch.nn.Conv1d: x (B, C, L), weight (out, C, k), bias (out,).
+class Conv1d : public Module {
+public:
+    Conv1d(int in_channels, int out_channels, int kernel, Rng& rng)
+        : in_(in_channels), out_(out_channels), k_(kernel), weight_(Shape{out_channels, in_channels, kernel}),
+          bias_(Shape{out_channels}) {
+        initialize(weight_, Init::HeUniform, in_channels * kernel, out_channels * kernel, rng);
+        weight_.set_requires_grad();
+        bias_.set_requires_grad();
+    }
+    Tensor forward(const Tensor& x) override { return conv1d(x, weight_, bias_); }
+    std::vector<NamedTensor> parameters() override { return {{"weight", weight_}, {"bias", bias_}}; }
+    std::string describe() const override {
+        return "Conv1d " + std::to_string(in_) + " " + std::to_string(out_) + " " + std::to_string(k_);
+    }
+
+private:
+    int in_, out_, k_;
+    Tensor weight_, bias_;
+};
+
+// Swaps two axes, e.g. (B, T, E) -> (B, E, T) before a Conv1d.
+class Transpose : public Module {
+public:
+    Transpose(int dim0, int dim1) : d0_(dim0), d1_(dim1) {}
+    Tensor forward(const Tensor& x) override { return transpose(x, d0_, d1_); }
+    std::string describe() const override { return "Transpose " + std::to_string(d0_) + " " + std::to_string(d1_); }
+
+private:
+    int d0_, d1_;
+};
+
+// Max-over-time pooling: (B, F, L) -> (B, F); keeps the argmax positions.
+class MaxOverTime : public Module {
+public:
+    Tensor forward(const Tensor& x) override { return max_last_axis(x, &switches_); }
+    std::string describe() const override { return "MaxOverTime"; }
+    const std::vector<size_t>& switches() const { return switches_; }
+
+private:
+    std::vector<size_t> switches_;
+};
+
+}  // namespace gb

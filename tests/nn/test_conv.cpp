@@ -1,0 +1,114 @@
+// Convolution and pooling: the fast im2col path against the naive loops,
+// hand-computed values, and finite-difference gradient checks.
+#include "helpers.hpp"
+#include "nn/conv.hpp"
+#include "nn/conv_layers.hpp"
+#include "nn/layers.hpp"
+#include "nn/ops.hpp"
+#include "nn/pool.hpp"
+#include "nn/text_layers.hpp"
+#include "util/error.hpp"
+
+using namespace gb;
+using test::check_gradients;
+using test::random_tensor;
+using Inputs = std::vector<Tensor>;
+
+TEST_CASE("conv2d equals the naive seven loops, with stride and padding", "[conv]") {
+    Rng rng(1);
+    struct Case { Shape x, w; int stride, padding; };
+    for (const Case& c : {Case{{2, 3, 7, 6}, {4, 3, 3, 3}, 1, 0}, Case{{1, 2, 9, 9}, {3, 2, 3, 2}, 2, 1},
+                          Case{{3, 1, 28, 28}, {6, 1, 5, 5}, 1, 2}, Case{{2, 4, 5, 5}, {2, 4, 5, 5}, 1, 0}}) {
+        Tensor x = random_tensor(c.x, rng, false), w = random_tensor(c.w, rng, false);
+        Tensor b = random_tensor({c.w[0]}, rng, false);
+        Tensor fast = conv2d(x, w, b, c.stride, c.padding), slow = conv2d_naive(x, w, b, c.stride, c.padding);
+        REQUIRE(fast.shape() == slow.shape());
+        for (size_t k = 0; k < fast.numel(); ++k) CHECK(fast.values()[k] == Approx(slow.values()[k]).margin(1e-5));
+    }
+}
+
+TEST_CASE("conv2d on a hand-computed example", "[conv]") {
+    // x = [[1 2 3] [4 5 6] [7 8 9]], w = [[1 0] [0 -1]], bias 10: y[i][j] = 10 + x[i][j] - x[i+1][j+1]
+    Tensor x(Shape{1, 1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9}), w(Shape{1, 1, 2, 2}, {1, 0, 0, -1});
+    CHECK(conv2d(x, w, Tensor(Shape{1}, {10})).values() == std::vector<float>{6, 6, 6, 6});
+    // padding 1, stride 2: corners see one pixel each of the padded image
+    CHECK(conv2d(x, w, Tensor(Shape{1}, {0}), 2, 1).values() == std::vector<float>{-1, -3, -7, -4});
+    CHECK_THROWS_WITH(conv2d(x, Tensor(Shape{1, 2, 2, 2}), Tensor(Shape{1})), Catch::Contains("channels"));
+    CHECK_THROWS_WITH(conv2d(x, Tensor(Shape{1, 1, 5, 5}), Tensor(Shape{1})), Catch::Contains("larger than"));
+}
+
+TEST_CASE("conv2d and conv1d pass the gradient check", "[conv][gradcheck]") {
+    Rng rng(2);
+    for (auto [stride, padding] : {std::pair{1, 0}, std::pair{2, 1}, std::pair{1, 2}})
+        check_gradients([stride = stride, padding = padding](const Inputs& in) {
+            return conv2d(in[0], in[1], in[2], stride, padding);
+        }, {random_tensor({2, 2, 5, 6}, rng), random_tensor({3, 2, 3, 2}, rng), random_tensor({3}, rng)});
+    for (int padding : {0, 1})
+        check_gradients([padding](const Inputs& in) { return conv1d(in[0], in[1], in[2], 1, padding); },
+                        {random_tensor({2, 3, 7}, rng), random_tensor({4, 3, 3}, rng), random_tensor({4}, rng)});
+}
+
+TEST_CASE("pooling: values, switches and gradients", "[conv][gradcheck]") {
+    Tensor x(Shape{1, 1, 4, 4}, {1, 5, 2, 0,  //
+                                 3, 4, 8, 1,  //
+                                 0, 0, 1, 1,  //
+                                 9, 0, 2, 3});
+    std::vector<size_t> switches;
+    CHECK(max_pool2d(x, 2, 2, &switches).values() == std::vector<float>{5, 8, 9, 3});
+    CHECK(switches == std::vector<size_t>{1, 6, 12, 15});
+    CHECK(sum_pool2d(x, 2, 2).values() == std::vector<float>{13, 11, 9, 7});
+    CHECK(avg_pool2d(x, 2, 2).values() == std::vector<float>{3.25f, 2.75f, 2.25f, 1.75f});
+    CHECK(sum_pool2d(x, 3, 1).values() == std::vector<float>{24, 22, 27, 20});  // overlapping windows
+    CHECK(lp_pool2d(x, 2, 2, 2).values()[0] == Approx(std::sqrt(1 + 25 + 9 + 16.0)));
+    CHECK(lp_pool2d(x, 1, 2, 2).values() == sum_pool2d(x, 2, 2).values());  // p = 1 on x >= 0: sum pooling
+    CHECK(lp_pool2d(x, 60, 2, 2).values()[3] == Approx(3.0f).epsilon(0.05));  // p -> infinity: max pooling
+    CHECK_THROWS_AS(lp_pool2d(x, 0.5f, 2, 2), Error);
+    CHECK_THROWS_WITH(max_pool2d(x, 5, 1), Catch::Contains("does not fit"));
+
+    Rng rng(3);
+    // Max pooling has kinks where two inputs tie: its inputs are kept 0.1 apart (> 2h).
+    check_gradients([](const Inputs& in) { return max_pool2d(in[0], 2, 2); }, {test::distinct_tensor({2, 3, 4, 6}, rng)});
+    check_gradients([](const Inputs& in) { return max_pool2d(in[0], 3, 1); }, {test::distinct_tensor({1, 2, 5, 5}, rng)});
+    check_gradients([](const Inputs& in) { return sum_pool2d(in[0], 2, 1); }, {random_tensor({2, 2, 4, 5}, rng)});
+    check_gradients([](const Inputs& in) { return avg_pool2d(in[0], 2, 2); }, {random_tensor({2, 2, 4, 4}, rng)});
+    for (float p : {1.5f, 2.0f, 3.0f})
+        check_gradients([p](const Inputs& in) { return lp_pool2d(in[0], p, 2, 2); },
+                        {random_tensor({2, 2, 4, 4}, rng, true, 0.1f)});
+    check_gradients([](const Inputs& in) { return max_last_axis(in[0]); }, {test::distinct_tensor({2, 3, 5}, rng)});
+}
+
+TEST_CASE("transpose and embedding: values and gradients", "[conv][gradcheck]") {
+    Tensor a(Shape{2, 3}, {1, 2, 3, 4, 5, 6});
+    CHECK(transpose(a, 0, 1).values() == std::vector<float>{1, 4, 2, 5, 3, 6});
+    Tensor w(Shape{3, 2}, {0, 0, 1, 2, 3, 4});
+    CHECK(embedding(w, Tensor(Shape{2, 2}, {2, 1, 0, 2})).values() == std::vector<float>{3, 4, 1, 2, 0, 0, 3, 4});
+    CHECK_THROWS_WITH(embedding(w, Tensor(Shape{1}, {3})), Catch::Contains("not a word of the vocabulary of 3"));
+
+    Rng rng(4);
+    check_gradients([](const Inputs& in) { return transpose(in[0], 1, 2); }, {random_tensor({2, 3, 4}, rng)});
+    check_gradients([](const Inputs& in) { return embedding(in[0], Tensor(Shape{2, 3}, {1, 4, 1, 0, 2, 4})); },
+                    {random_tensor({5, 3}, rng)});
+    Tensor table = random_tensor({5, 3}, rng);  // the padding row gets no gradient
+    embedding(table, Tensor(Shape{3}, {0, 1, 0}), 0).backward(std::vector<float>(9, 1.0f));
+    CHECK(table.grad() == std::vector<float>{0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+}
+
+TEST_CASE("a small CNN and a small text CNN pass the gradient check end to end", "[conv][gradcheck]") {
+    Rng rng(5);
+    Sequential cnn;
+    cnn.emplace<Conv2d>(1, 2, 3, rng, 1, 1).emplace<ReLU>().emplace<MaxPool2d>(2, 2);
+    cnn.emplace<Conv2d>(2, 3, 3, rng).emplace<ReLU>().emplace<SumPool2d>(2, 1);
+    cnn.emplace<Flatten>().emplace<Linear>(3, 2, rng);
+    Inputs inputs{random_tensor({2, 1, 8, 8}, rng)};
+    for (auto& p : parameter_tensors(cnn)) inputs.push_back(p);
+    // ReLU and max pooling have kinks: a smaller step keeps the differences on one side of them.
+    check_gradients([&cnn](const Inputs& in) { return cnn.forward(in[0]); }, inputs, 1e-3f);
+
+    Sequential text;
+    text.emplace<Embedding>(6, 4, -1, rng).emplace<Transpose>(1, 2).emplace<Conv1d>(4, 3, 2, rng);
+    text.emplace<ReLU>().emplace<MaxOverTime>().emplace<Linear>(3, 2, rng);
+    Tensor ids(Shape{2, 5}, {1, 2, 3, 0, 0, 5, 4, 3, 2, 1});
+    Inputs params;
+    for (auto& p : parameter_tensors(text)) params.push_back(p);
+    check_gradients([&text, &ids](const Inputs&) { return text.forward(ids); }, params, 1e-3f);
+}
