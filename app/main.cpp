@@ -2,9 +2,9 @@
 #include <iostream>
 
 #include "app/cli.hpp"
-#include "nn/fpu.hpp"
+#include "nn/runtime.hpp"
 
 int main(int argc, char** argv) {
-    gb::flush_denormals_to_zero();
+    gb::configure_runtime();
     return gb::run_cli(std::vector<std::string>(argv + 1, argv + argc), std::cout, std::cerr);
 }

@@ -4,6 +4,7 @@
 
 #include "nn/gemm.hpp"
 #include "nn/ops.hpp"
+#include "nn/parallel.hpp"
 #include "util/error.hpp"
 
 namespace gb {
@@ -33,30 +34,30 @@ ConvShape check_shapes(const Tensor& x, const Tensor& w, const Tensor& bias, int
 }
 
 // cols[(c, u, v), (b, i, j)] = x[b, c, i*s - p + u, j*s - p + v], or 0 outside.
-// x: (B, C, H, W) -> cols: (C*KH*KW, B*OH*OW)
+// x: (B, C, H, W) -> cols: (C*KH*KW, B*OH*OW). Each row of cols is one task.
 void im2col(const ConvShape& s, const float* x, float* cols) {
     size_t n = s.columns();
-    for (int c = 0; c < s.C; ++c)
-        for (int u = 0; u < s.KH; ++u)
-            for (int v = 0; v < s.KW; ++v) {
-                float* row = cols + ((size_t(c) * s.KH + u) * s.KW + v) * n;
-                for (int b = 0; b < s.B; ++b) {
-                    const float* plane = x + (size_t(b) * s.C + c) * s.H * s.W;
-                    for (int i = 0; i < s.OH; ++i) {
-                        int y = i * s.stride - s.pad + u;
-                        for (int j = 0; j < s.OW; ++j) {
-                            int xx = j * s.stride - s.pad + v;
-                            *row++ = (y >= 0 && y < s.H && xx >= 0 && xx < s.W) ? plane[y * s.W + xx] : 0.0f;
-                        }
-                    }
+    parallel_for(int(s.patch()), [&](int r) {
+        int c = r / (s.KH * s.KW), u = r / s.KW % s.KH, v = r % s.KW;
+        float* row = cols + size_t(r) * n;
+        for (int b = 0; b < s.B; ++b) {
+            const float* plane = x + (size_t(b) * s.C + c) * s.H * s.W;
+            for (int i = 0; i < s.OH; ++i) {
+                int y = i * s.stride - s.pad + u;
+                for (int j = 0; j < s.OW; ++j) {
+                    int xx = j * s.stride - s.pad + v;
+                    *row++ = (y >= 0 && y < s.H && xx >= 0 && xx < s.W) ? plane[y * s.W + xx] : 0.0f;
                 }
             }
+        }
+    });
 }
 
-// The adjoint of im2col: dx[b, c, y, x] += every dcols entry that was read from it.
+// The adjoint of im2col: dx[b, c, y, x] += every dcols entry that was read
+// from it. Each input channel is one task (they write disjoint planes).
 void col2im(const ConvShape& s, const float* cols, float* dx) {
     size_t n = s.columns();
-    for (int c = 0; c < s.C; ++c)
+    parallel_for(s.C, [&](int c) {
         for (int u = 0; u < s.KH; ++u)
             for (int v = 0; v < s.KW; ++v) {
                 const float* row = cols + ((size_t(c) * s.KH + u) * s.KW + v) * n;
@@ -71,6 +72,7 @@ void col2im(const ConvShape& s, const float* cols, float* dx) {
                     }
                 }
             }
+    });
 }
 
 }  // namespace

@@ -2,8 +2,8 @@
 // "Anatomy of High-Performance Matrix Multiplication" (2008).
 //
 //   for each (KC x NC) block of op(B):      pack it into NR-wide panels
-//     for each (MC x KC) block of op(A):    pack it into MR-tall panels (times alpha)
-//       for each MR x NR tile of C:         micro_kernel: C_tile += A_panel B_panel
+//     for each (MC x KC) block of op(A):    pack it into MR-tall panels
+//       for each MR x NR tile of C:         micro_kernel: C_tile += alpha A_panel B_panel
 //
 // The micro-kernel keeps an MR x NR tile of C in registers and streams the
 // packed panels through it; it is written as plain loops over compile-time
@@ -37,69 +37,100 @@ struct Matrix {  // op(X) as an element accessor: at(r, c) = op(X)[r][c]
     float at(int r, int c) const { return trans ? x[size_t(c) * ld + r] : x[size_t(r) * ld + c]; }
 };
 
-// Packs op(A)[i0 : i0+mc, p0 : p0+kc] as MR-tall panels: panel[p * MR + i], scaled by alpha.
-// The inner loop runs along A's rows in memory, so the reads are contiguous.
-void pack_a(const Matrix& A, int i0, int mc, int p0, int kc, float alpha, float* out) {
-    for (int ir = 0; ir < mc; ir += MR, out += size_t(MR) * kc) {
-        int rows = std::min(MR, mc - ir);
-        if (A.trans) {  // op(A)[i][p] = A[p][i]: i is contiguous
-            for (int p = 0; p < kc; ++p)
-                for (int i = 0; i < MR; ++i) out[p * MR + i] = i < rows ? alpha * A.at(i0 + ir + i, p0 + p) : 0.0f;
-        } else {  // p is contiguous
-            for (int i = 0; i < MR; ++i)
-                for (int p = 0; p < kc; ++p) out[p * MR + i] = i < rows ? alpha * A.at(i0 + ir + i, p0 + p) : 0.0f;
-        }
-    }
-}
-
-// Packs op(B)[p0 : p0+kc, j0 : j0+nc] as NR-wide panels: panel[p * NR + j], reading contiguously.
-void pack_b(const Matrix& B, int p0, int kc, int j0, int nc, float* out) {
-    for (int jr = 0; jr < nc; jr += NR, out += size_t(NR) * kc) {
-        int cols = std::min(NR, nc - jr);
-        if (B.trans) {  // op(B)[p][j] = B[j][p]: p is contiguous
-            for (int j = 0; j < NR; ++j)
-                for (int p = 0; p < kc; ++p) out[p * NR + j] = j < cols ? B.at(p0 + p, j0 + jr + j) : 0.0f;
-        } else {  // j is contiguous
-            for (int p = 0; p < kc; ++p)
-                for (int j = 0; j < NR; ++j) out[p * NR + j] = j < cols ? B.at(p0 + p, j0 + jr + j) : 0.0f;
-        }
-    }
-}
-
-// C[0:mr, 0:nr] += a_panel (MR x kc) * b_panel (kc x NR)
-void micro_kernel(int kc, const float* __restrict a, const float* __restrict b, float* __restrict C, int ldc, int mr,
-                  int nr) {
-    float c[MR][NR] = {};
-    for (int p = 0; p < kc; ++p, a += MR, b += NR)
+// One MR-tall panel of op(A)[i0 : i0+rows, p0 : p0+kc], zero-padded to MR rows:
+// panel[p * MR + i]. The inner loop runs along A's memory, so reads are contiguous.
+void pack_a_panel(const Matrix& A, int i0, int rows, int p0, int kc, float* out) {
+    if (A.trans) {  // op(A)[i][p] = A[p][i]: i is contiguous
+        for (int p = 0; p < kc; ++p)
+            for (int i = 0; i < MR; ++i) out[p * MR + i] = i < rows ? A.at(i0 + i, p0 + p) : 0.0f;
+    } else {  // p is contiguous
         for (int i = 0; i < MR; ++i)
-            for (int j = 0; j < NR; ++j) c[i][j] += a[i] * b[j];
+            for (int p = 0; p < kc; ++p) out[p * MR + i] = i < rows ? A.at(i0 + i, p0 + p) : 0.0f;
+    }
+}
+
+// One NR-wide panel of op(B)[p0 : p0+kc, j0 : j0+cols], zero-padded to NR columns: panel[p * NR + j].
+void pack_b_panel(const Matrix& B, int p0, int kc, int j0, int cols, float* out) {
+    if (B.trans) {  // op(B)[p][j] = B[j][p]: p is contiguous
+        for (int j = 0; j < NR; ++j)
+            for (int p = 0; p < kc; ++p) out[p * NR + j] = j < cols ? B.at(p0 + p, j0 + j) : 0.0f;
+    } else {  // j is contiguous
+        for (int p = 0; p < kc; ++p)
+            for (int j = 0; j < NR; ++j) out[p * NR + j] = j < cols ? B.at(p0 + p, j0 + j) : 0.0f;
+    }
+}
+
+// A panel as the micro-kernel reads it: element (p, i) at data[p * step + i].
+struct Panel {
+    const float* data;
+    int step;
+};
+
+// C[0:mr, 0:nr] += alpha * a_panel (MR x kc) * b_panel (kc x NR)
+void micro_kernel(int kc, Panel a, Panel b, float alpha, float* __restrict C, int ldc, int mr, int nr) {
+    float c[MR][NR] = {};
+    const float* __restrict pa = a.data;
+    const float* __restrict pb = b.data;
+    for (int p = 0; p < kc; ++p, pa += a.step, pb += b.step)
+        for (int i = 0; i < MR; ++i)
+            for (int j = 0; j < NR; ++j) c[i][j] += pa[i] * pb[j];
     for (int i = 0; i < mr; ++i)
-        for (int j = 0; j < nr; ++j) C[size_t(i) * ldc + j] += c[i][j];
+        for (int j = 0; j < nr; ++j) C[size_t(i) * ldc + j] += alpha * c[i][j];
 }
 
 // C (M x N, row stride ldc) = alpha op(A) op(B) + beta C, on one thread.
+//
+// A panel needs no copy where memory already has the panel layout: op(A) of a
+// transposed A (for fixed p, the i are contiguous) and op(B) of an untransposed
+// B (for fixed p, the j are contiguous). The micro-kernel then reads the
+// matrix in place, with the row stride as panel step; only edge panels, which
+// need zero padding, are packed. That matters when one side is a huge matrix
+// used once, such as the im2col matrix of a convolution.
 void gemm_serial(const Matrix& A, const Matrix& B, int M, int N, int K, float alpha, float beta, float* C, int ldc) {
     for (int i = 0; i < M; ++i)
         for (int j = 0; j < N; ++j) {
             float& c = C[size_t(i) * ldc + j];
             c = beta == 0.0f ? 0.0f : beta * c;
         }
-    thread_local std::vector<float> a_pack, b_pack;
+    const bool a_in_place = A.trans, b_in_place = !B.trans;
+    thread_local std::vector<float> a_pack, b_pack, edge_a, edge_b;
     a_pack.resize(size_t(MC) * KC);
     b_pack.resize(size_t(KC) * NC);
+    edge_a.resize(size_t(MR) * KC);
+    edge_b.resize(size_t(KC) * NR);
     for (int jc = 0; jc < N; jc += NC) {
         int nc = std::min(NC, N - jc);
         for (int pc = 0; pc < K; pc += KC) {
             int kc = std::min(KC, K - pc);
-            pack_b(B, pc, kc, jc, nc, b_pack.data());
+            if (!b_in_place)
+                for (int jr = 0; jr < nc; jr += NR)
+                    pack_b_panel(B, pc, kc, jc + jr, std::min(NR, nc - jr), b_pack.data() + size_t(jr) * kc);
             for (int ic = 0; ic < M; ic += MC) {
                 int mc = std::min(MC, M - ic);
-                pack_a(A, ic, mc, pc, kc, alpha, a_pack.data());
-                for (int jr = 0; jr < nc; jr += NR)
+                if (!a_in_place)
                     for (int ir = 0; ir < mc; ir += MR)
-                        micro_kernel(kc, a_pack.data() + size_t(ir) * kc, b_pack.data() + size_t(jr) * kc,
-                                     C + size_t(ic + ir) * ldc + jc + jr, ldc, std::min(MR, mc - ir),
-                                     std::min(NR, nc - jr));
+                        pack_a_panel(A, ic + ir, std::min(MR, mc - ir), pc, kc, a_pack.data() + size_t(ir) * kc);
+                for (int jr = 0; jr < nc; jr += NR) {
+                    int nr = std::min(NR, nc - jr);
+                    Panel b{b_pack.data() + size_t(jr) * kc, NR};
+                    if (b_in_place && nr == NR) {
+                        b = {B.x + size_t(pc) * B.ld + size_t(jc + jr), B.ld};
+                    } else if (b_in_place) {
+                        pack_b_panel(B, pc, kc, jc + jr, nr, edge_b.data());
+                        b = {edge_b.data(), NR};
+                    }
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int mr = std::min(MR, mc - ir);
+                        Panel a{a_pack.data() + size_t(ir) * kc, MR};
+                        if (a_in_place && mr == MR) {
+                            a = {A.x + size_t(pc) * A.ld + size_t(ic + ir), A.ld};
+                        } else if (a_in_place) {
+                            pack_a_panel(A, ic + ir, mr, pc, kc, edge_a.data());
+                            a = {edge_a.data(), MR};
+                        }
+                        micro_kernel(kc, a, b, alpha, C + size_t(ic + ir) * ldc + jc + jr, ldc, mr, nr);
+                    }
+                }
             }
         }
     }

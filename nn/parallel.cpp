@@ -44,7 +44,8 @@ public:
         { std::lock_guard<std::mutex> lock(mutex_); }  // no sleeper can miss the new generation
         wake_.notify_all();
         take_tasks();
-        while (pending_.load(std::memory_order_acquire) > 0) {}
+        for (int spins = 1; pending_.load(std::memory_order_acquire) > 0; ++spins)
+            if (spins % 1024 == 0) std::this_thread::yield();  // a busy machine may have parked the worker
     }
 
 private:

@@ -2,9 +2,9 @@
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
-#include "nn/fpu.hpp"
+#include "nn/runtime.hpp"
 
 int main(int argc, char** argv) {
-    gb::flush_denormals_to_zero();
+    gb::configure_runtime();
     return Catch::Session().run(argc, argv);
 }

@@ -8,7 +8,7 @@
 #include <functional>
 #include <string>
 
-#include "nn/fpu.hpp"
+#include "nn/runtime.hpp"
 #include "nn/ops.hpp"
 #include "util/random.hpp"
 
@@ -27,7 +27,7 @@ void print_graph(const Node* n, const std::string& indent = "  ") {
 }
 
 int main() {
-    flush_denormals_to_zero();
+    configure_runtime();
 
     std::printf("== 1. A derivative by hand, and by finite differences\n");
     // f(x) = x^2 + 3x has f'(x) = 2x + 3; at x = 2 that is 7.

@@ -10,7 +10,7 @@
 
 #include "app/flags.hpp"
 #include "app/training.hpp"
-#include "nn/fpu.hpp"
+#include "nn/runtime.hpp"
 #include "nn/layers.hpp"
 #include "nn/ops.hpp"
 #include "nn/serialize.hpp"
@@ -87,7 +87,7 @@ int run(const Flags& flags) {
 }
 
 int main(int argc, char** argv) {
-    flush_denormals_to_zero();
+    configure_runtime();
     try {
         return run(Flags("02_mlp_mnist", std::vector<std::string>(argv + 1, argv + argc), {"epochs", "limit", "out"}));
     } catch (const Error& e) {
