@@ -71,10 +71,13 @@ demo: deps
 	@echo "predictions: runs/mlp_predictions.png"
 
 # Speed against PyTorch on this machine (not a test).
+BENCH_MODELS ?= mlp lenet
 bench:
 	@bash scripts/install-deps.sh bench
 	@$(MAKE) --no-print-directory data $(GLASSBOX)
-	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) /usr/bin/python3 mlp_epoch.py $(abspath $(BUILD))
+	cd bench && for model in $(BENCH_MODELS); do \
+	    GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) /usr/bin/python3 train_epoch.py $(abspath $(BUILD)) $$model || exit 1; \
+	done
 
 clean:
 	rm -rf $(BUILD)

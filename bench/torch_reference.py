@@ -34,6 +34,32 @@ def mlp():
         torch.nn.Linear(100, 10))
 
 
+def lenet():
+    """glassbox's `lenet`: LeNet-5 with ReLU and max pooling."""
+    return torch.nn.Sequential(
+        torch.nn.Conv2d(1, 6, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(6, 16, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+        torch.nn.Linear(400, 120), torch.nn.ReLU(), torch.nn.Linear(120, 84), torch.nn.ReLU(),
+        torch.nn.Linear(84, 10))
+
+
+class RowLSTM(torch.nn.Module):
+    """glassbox's `lstm`: an LSTM (hidden 128) over the 28 rows of a digit, then Linear 128 -> 10."""
+    def __init__(self):
+        super().__init__()
+        self.lstm = torch.nn.LSTM(28, 128, batch_first=True)
+        self.out = torch.nn.Linear(128, 10)
+
+    def forward(self, x):
+        _, (h, _) = self.lstm(x)
+        return self.out(h[-1])
+
+
+# name -> (model, shape of one example)
+MODELS = {"mlp": lambda: (mlp(), (784,)), "lenet": lambda: (lenet(), (1, 28, 28)),
+          "lstm": lambda: (RowLSTM(), (28, 28))}
+
+
 def train_epochs(model, x, y, epochs, batch, lr, momentum, seed=1):
     """Seconds of each epoch of SGD with momentum on (x, y), as glassbox trains."""
     torch.manual_seed(seed)

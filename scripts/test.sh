@@ -42,6 +42,7 @@ smoke "glassbox predict" "$build/glassbox" predict --model "$scratch/mlp.npz" --
 declare -A tutorial_args=(
     [01_autodiff]=""
     [02_mlp_mnist]="--epochs 1 --limit 2000 --out $scratch/02"
+    [03_cnn_mnist]="--epochs 1 --limit 2000 --out $scratch/03"
 )
 for tutorial in "$build"/tutorials/*; do
     [ -x "$tutorial" ] && [ -f "$tutorial" ] || continue

@@ -10,6 +10,13 @@
 
 namespace gb {
 
+Rgb diverging(float v) {
+    v = std::clamp(v, -1.0f, 1.0f);
+    auto fade = (unsigned char)std::lround(255.0f * (1.0f - std::fabs(v)));  // the other two channels
+    if (v >= 0) return {255, fade, fade};
+    return {fade, fade, 255};
+}
+
 Canvas::Canvas(int w, int h, Rgb background) : width(w), height(h), pixels(size_t(w) * h * 3) {
     fill(0, 0, w, h, background);
 }
@@ -33,6 +40,12 @@ void Canvas::draw_grey(int x, int y, const float* image, int rows, int cols, int
             auto v = (unsigned char)std::lround(255.0f * std::clamp(image[r * cols + c], 0.0f, 1.0f));
             fill(x + c * zoom, y + r * zoom, zoom, zoom, {v, v, v});
         }
+}
+
+void Canvas::draw_signed(int x, int y, const float* map, int rows, int cols, int zoom, float scale) {
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c)
+            fill(x + c * zoom, y + r * zoom, zoom, zoom, diverging(scale > 0 ? map[r * cols + c] / scale : 0.0f));
 }
 
 void Canvas::draw_text(int x, int y, const std::string& text, Rgb c, int scale) {

@@ -9,6 +9,9 @@ struct Rgb {
     unsigned char r, g, b;
 };
 
+// v in [-1, 1] -> blue (-1) .. white (0) .. red (+1); values outside are clamped.
+Rgb diverging(float v);
+
 // An RGB picture being drawn, row-major.
 struct Canvas {
     int width, height;
@@ -19,6 +22,9 @@ struct Canvas {
     void fill(int x, int y, int w, int h, Rgb c);
     // A grey image in [0, 1] (rows x cols), each pixel drawn as a zoom x zoom block.
     void draw_grey(int x, int y, const float* image, int rows, int cols, int zoom);
+    // A signed map (rows x cols) in the diverging colormap of the LRP papers:
+    // red for positive, blue for negative, white at zero; |v| = scale is full colour.
+    void draw_signed(int x, int y, const float* map, int rows, int cols, int zoom, float scale);
     // Text of digits, '/', '?' and spaces in a 3x5 pixel font, each font pixel scale x scale.
     void draw_text(int x, int y, const std::string& text, Rgb c, int scale);
     void save_png(const std::string& path) const;  // throws gb::Error if it cannot be written
