@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
@@ -12,6 +13,7 @@
 #include "app/json.hpp"
 #include "app/training.hpp"
 #include "nn/serialize.hpp"
+#include "nn/text_layers.hpp"
 #include "util/error.hpp"
 #include "viz/plot.hpp"
 #include "viz/png.hpp"
@@ -22,11 +24,12 @@ namespace {
 const char* kUsage = R"(usage: glassbox <command> [flags]
 
 commands:
-  train    --model mlp --data mnist --out FILE.npz [--epochs N] [--batch B] [--lr X]
+  train    --model NAME --data mnist|20news --out FILE.npz [--epochs N] [--batch B] [--lr X]
            [--optimizer sgd|adam] [--momentum M] [--weight-decay W]
-           [--schedule cosine|constant] [--seed S]
-           [--limit N] [--curves PLOT.png]
-  eval     --model FILE.npz --data mnist [--limit N]
+           [--schedule cosine|constant] [--seed S] [--limit N] [--curves PLOT.png]
+           text: [--min-count N] [--max-words N] [--length N] [--strip yes|no]
+           models: mlp, lenet, lenet-sum (mnist); textcnn, bow-mlp (20news)
+  eval     --model FILE.npz [--data mnist|20news] [--limit N]
   predict  --model FILE.npz --data mnist --png OUT.png [--count N] [--first I]
 
 The data folder is $GLASSBOX_DATA, or ./data (run `make data` to fill it).
@@ -48,13 +51,33 @@ void progress_bar(std::ostream& err, int epoch, int epochs, int done, int total,
         << std::setprecision(4) << loss << std::defaultfloat << std::flush;
 }
 
+// The model's data, checked against the model: a text model must see the
+// vocabulary it was built for.
+DataSplits data_for(Model& model, const std::string& data_flag, int limit) {
+    std::string record = model.data.empty() ? data_flag : model.data;
+    if (record.empty()) throw Error("the model file does not say what it was trained on; pass --data mnist|20news");
+    std::string trained_on = record.substr(0, record.find(' '));
+    if (!data_flag.empty() && data_flag != trained_on)
+        throw Error("the model was trained on " + trained_on + ", not " + data_flag);
+    DataSplits data = load_data_from_record(record, input_kind(model.name), limit);
+    if (auto* embedding = dynamic_cast<Embedding*>(&model.net[0]); embedding && embedding->vocabulary() != data.vocabulary.size())
+        throw Error("the model was built for a vocabulary of " + std::to_string(embedding->vocabulary()) +
+                    " words, the data gives " + std::to_string(data.vocabulary.size()) +
+                    "; the vocabulary and the model do not match (was the data changed?)");
+    return data;
+}
+
 int train(const Flags& flags, std::ostream& out, std::ostream& err) {
-    std::string model_name = flags.text("model", "mlp"), data_name = flags.text("data", "mnist");
+    std::string model_name = flags.text("model", "mlp");
+    const auto& names = model_names();
+    if (std::find(names.begin(), names.end(), model_name) == names.end()) make_model(model_name, 0);  // throws the list
+    InputKind kind = input_kind(model_name);
+    std::string data_name = flags.text("data", kind == InputKind::Image ? "mnist" : "20news");
     std::string path = flags.required("out"), curves = flags.text("curves", "");
     int epochs = flags.whole("epochs", 10, 1, 100000), batch = flags.whole("batch", 64, 1, 1 << 20);
     int limit = flags.whole("limit", 0, 0, 1 << 30);
     uint64_t seed = uint64_t(flags.whole("seed", 1, 0, 2147483647));
-    std::string optimizer_name = flags.text("optimizer", "sgd");
+    std::string optimizer_name = flags.text("optimizer", kind == InputKind::Image ? "sgd" : "adam");
     float lr = flags.real("lr", optimizer_name == "adam" ? 1e-3f : 0.05f, 0.0f, 100.0f);
     float momentum = flags.real("momentum", 0.9f, 0.0f, 0.999f), decay = flags.real("weight-decay", 0.0f, 0.0f, 1.0f);
     if (optimizer_name != "sgd" && optimizer_name != "adam")
@@ -62,11 +85,21 @@ int train(const Flags& flags, std::ostream& out, std::ostream& err) {
     std::string schedule = flags.text("schedule", "cosine");
     if (schedule != "cosine" && schedule != "constant")
         throw Error("unknown schedule '" + schedule + "'; choose cosine or constant");
+    TextSettings text;
+    text.min_count = flags.whole("min-count", text.min_count, 1, 1 << 30);
+    text.max_words = flags.whole("max-words", text.max_words, 1, 1 << 24);
+    text.length = flags.whole("length", text.length, 1, 100000);
+    std::string strip = flags.text("strip", "yes");
+    if (strip != "yes" && strip != "no") throw Error("--strip takes yes or no, got '" + strip + "'");
+    text.strip = strip == "yes";
 
-    Model model = make_model(model_name, seed);
     check_writable(path);
     if (!curves.empty()) check_writable(curves);
-    LabeledSet train_set = load_labeled(data_name, true, limit), test_set = load_labeled(data_name, false, limit);
+    DataSplits data = load_data(data_name, kind, limit, text);
+    LabeledSet& train_set = data.train;
+    LabeledSet& test_set = data.test;
+    Model model = make_model(model_name, seed, {data.vocabulary.size(), text.length, train_set.classes});
+    model.data = data.record();
     std::unique_ptr<Optimizer> optimizer;
     if (optimizer_name == "sgd") optimizer = std::make_unique<SGD>(parameter_tensors(model.net), lr, momentum, decay);
     else optimizer = std::make_unique<Adam>(parameter_tensors(model.net), lr, 0.9f, 0.999f, 1e-8f, decay);
@@ -117,9 +150,11 @@ int train(const Flags& flags, std::ostream& out, std::ostream& err) {
 }
 
 int eval(const Flags& flags, std::ostream& out) {
-    std::string path = flags.required("model"), data_name = flags.text("data", "mnist");
+    std::string path = flags.required("model");
     Model model = load_model(path);
-    LabeledSet test_set = load_labeled(data_name, false, flags.whole("limit", 0, 0, 1 << 30));
+    DataSplits data = data_for(model, flags.text("data", ""), flags.whole("limit", 0, 0, 1 << 30));
+    const LabeledSet& test_set = data.test;
+    std::string data_name = data.name;
     EpochResult t = evaluate(model, test_set);
     out << JsonObject()
                .add("command", "eval")
@@ -134,12 +169,14 @@ int eval(const Flags& flags, std::ostream& out) {
 }
 
 int predict_command(const Flags& flags, std::ostream& out) {
-    std::string path = flags.required("model"), data_name = flags.text("data", "mnist");
-    std::string png = flags.required("png");
+    std::string path = flags.required("model"), png = flags.required("png");
     int count = flags.whole("count", 32, 1, 1024), first = flags.whole("first", 0, 0, 1 << 30);
     Model model = load_model(path);
+    if (input_kind(model.name) != InputKind::Image)
+        throw Error("predict draws digits, and " + model.name + " reads text; use `glassbox eval` for it");
     check_writable(png);
-    LabeledSet test_set = load_labeled(data_name, false);
+    DataSplits data = data_for(model, flags.text("data", ""), 0);
+    const LabeledSet& test_set = data.test;
     if (first + count > test_set.count())
         throw Error("--first " + std::to_string(first) + " --count " + std::to_string(count) + " runs past the " +
                     std::to_string(test_set.count()) + " test examples");
@@ -148,7 +185,7 @@ int predict_command(const Flags& flags, std::ostream& out) {
     for (int i = first; i < first + count; ++i) {
         indices.push_back(i);
         truth.push_back(test_set.labels[size_t(i)]);
-        images.push_back(test_set.example(i));
+        images.push_back(test_set.dense.data() + size_t(i) * test_set.example_size);
     }
     std::vector<int> predicted = predict(model, test_set, indices);
     save_prediction_grid(png, images, 28, 28, predicted, truth);
@@ -180,7 +217,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (command == "train")
             return train(Flags("glassbox " + command, rest,
                                {"model", "data", "out", "epochs", "batch", "lr", "optimizer", "momentum",
-                                "weight-decay", "schedule", "seed", "limit", "curves"}),
+                                "weight-decay", "schedule", "seed", "limit", "curves", "min-count", "max-words",
+                                "length", "strip"}),
                          out, err);
         if (command == "eval") return eval(Flags("glassbox " + command, rest, {"model", "data", "limit"}), out);
         if (command == "predict")

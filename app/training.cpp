@@ -4,22 +4,10 @@
 #include <chrono>
 #include <cmath>
 
-#include "datasets/mnist.hpp"
 #include "nn/ops.hpp"
 #include "util/error.hpp"
 
 namespace gb {
-
-LabeledSet load_labeled(const std::string& name, bool train, int limit) {
-    if (name != "mnist") throw Error("unknown data set '" + name + "'; choose one of: mnist");
-    MnistSplit split = load_mnist(data_dir(), train, limit);
-    LabeledSet set;
-    set.inputs = std::move(split.images);
-    set.labels.assign(split.labels.begin(), split.labels.end());
-    set.example_size = size_t(split.rows) * split.cols;
-    set.classes = 10;
-    return set;
-}
 
 Tensor gather_batch(const LabeledSet& data, const std::vector<int>& indices, const Shape& input_shape,
                     std::vector<int>* labels) {
@@ -30,8 +18,7 @@ Tensor gather_batch(const LabeledSet& data, const std::vector<int>& indices, con
     Shape shape{int(indices.size())};
     shape.insert(shape.end(), input_shape.begin(), input_shape.end());
     std::vector<float> values(indices.size() * data.example_size);
-    for (size_t b = 0; b < indices.size(); ++b)
-        std::copy_n(data.example(indices[b]), data.example_size, values.begin() + std::ptrdiff_t(b * data.example_size));
+    for (size_t b = 0; b < indices.size(); ++b) data.fill(indices[b], values.data() + b * data.example_size);
     if (labels) {
         labels->clear();
         for (int i : indices) labels->push_back(data.labels[size_t(i)]);

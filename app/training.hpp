@@ -5,25 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "app/data.hpp"
 #include "datasets/batches.hpp"
 #include "nn/models.hpp"
 #include "nn/optim.hpp"
 
 namespace gb {
-
-// Examples with class labels, stored flat: example i is
-// inputs[i * example_size .. (i + 1) * example_size).
-struct LabeledSet {
-    std::vector<float> inputs;
-    std::vector<int> labels;
-    size_t example_size = 0;
-    int classes = 0;
-    int count() const { return int(labels.size()); }
-    const float* example(int i) const { return inputs.data() + size_t(i) * example_size; }
-};
-
-// The data set `name` ("mnist") from the data folder; limit > 0 keeps the first examples.
-LabeledSet load_labeled(const std::string& name, bool train, int limit = 0);
 
 // The batch of the given examples, shaped (B, input_shape...).
 Tensor gather_batch(const LabeledSet& data, const std::vector<int>& indices, const Shape& input_shape,

@@ -2,16 +2,17 @@
 
 #include "nn/conv_layers.hpp"
 #include "nn/layers.hpp"
+#include "nn/text_layers.hpp"
 #include "util/error.hpp"
 
 namespace gb {
 
 const std::vector<std::string>& model_names() {
-    static const std::vector<std::string> names{"mlp", "lenet", "lenet-sum"};
+    static const std::vector<std::string> names{"mlp", "lenet", "lenet-sum", "textcnn", "bow-mlp"};
     return names;
 }
 
-Model make_model(const std::string& name, uint64_t seed) {
+Model make_model(const std::string& name, uint64_t seed, const ModelSize& size) {
     Rng rng(seed);
     Model m;
     m.name = name;
@@ -34,6 +35,26 @@ Model make_model(const std::string& name, uint64_t seed) {
         m.net.emplace<Conv2d>(6, 16, 5, rng).emplace<ReLU>().add(pool());
         m.net.emplace<Flatten>().emplace<Linear>(400, 120, rng).emplace<ReLU>();
         m.net.emplace<Linear>(120, 84, rng).emplace<ReLU>().emplace<Linear>(84, 10, rng);
+        return m;
+    }
+    if (name == "textcnn" || name == "bow-mlp") {
+        if (size.vocabulary < 3 || size.length < 1 || size.classes < 2)
+            throw Error("model '" + name + "' needs a vocabulary, a document length and classes from its data");
+    }
+    if (name == "textcnn") {
+        // Arras et al. (2017), after Kim (2014): word ids (T) -> embeddings (T, 64) -> a convolution over
+        // 3 consecutive words with 128 filters -> ReLU -> max over time -> dropout -> linear
+        m.input_shape = {size.length};
+        m.net.emplace<Embedding>(size.vocabulary, 64, 0, rng).emplace<Transpose>(1, 2);
+        m.net.emplace<Conv1d>(64, 128, 3, rng, Init::FanInUniform).emplace<ReLU>().emplace<MaxOverTime>();
+        m.net.emplace<Dropout>(0.5f, seed + 1).emplace<Linear>(128, size.classes, rng, Init::FanInUniform);
+        return m;
+    }
+    if (name == "bow-mlp") {
+        // tf-idf bag of words -> 256 ReLU units -> dropout -> linear
+        m.input_shape = {size.vocabulary};
+        m.net.emplace<Linear>(size.vocabulary, 256, rng).emplace<ReLU>().emplace<Dropout>(0.5f, seed + 1);
+        m.net.emplace<Linear>(256, size.classes, rng);
         return m;
     }
     std::string known;

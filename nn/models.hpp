@@ -5,6 +5,10 @@
 //   lenet       LeNet-5 with ReLU and max pooling, on 1x28x28 digits.
 //   lenet-sum   the same with sum pooling, which the LRP papers recommend
 //               for explanation (Montavon et al. 2018).
+//   textcnn     the text CNN of Arras et al. (2017) on word ids: embedding,
+//               one convolution over 3 consecutive words, ReLU, max over
+//               time, linear.
+//   bow-mlp     an MLP on tf-idf bags of words, the baseline.
 #pragma once
 #include <string>
 #include <vector>
@@ -17,10 +21,18 @@ struct Model {
     std::string name;   // "mlp"
     Shape input_shape;  // of one example, e.g. (784,)
     Sequential net;
+    std::string data;   // what it was trained on, as the data loader records it ("mnist", ...)
+};
+
+// The sizes a text model takes from its data; images models ignore them.
+struct ModelSize {
+    int vocabulary = 0;  // words, including <pad> (id 0) and <unk>
+    int length = 0;      // word ids per document (sequence models)
+    int classes = 10;
 };
 
 const std::vector<std::string>& model_names();
 // Throws gb::Error naming the known models if `name` is not one of them.
-Model make_model(const std::string& name, uint64_t seed);
+Model make_model(const std::string& name, uint64_t seed, const ModelSize& size = {});
 
 }  // namespace gb

@@ -19,7 +19,7 @@ void save_model(Model& model, const std::string& path) {
     NpzArchive archive;
     for (auto& [name, p] : model.net.parameters()) archive.arrays.push_back({name, p.shape(), p.values()});
     std::ostringstream record;
-    record << kMagic << "\nname " << model.name << "\ninput";
+    record << kMagic << "\nname " << model.name << "\ndata " << model.data << "\ninput";
     for (int d : model.input_shape) record << ' ' << d;
     std::istringstream layers(model.net.describe());
     for (std::string line; std::getline(layers, line);) record << "\nlayer " << line;
@@ -72,6 +72,7 @@ Model load_model(const std::string& path) {
             std::string key;
             fields >> key;
             if (key == "name") fields >> model.name;
+            else if (key == "data") std::getline(fields >> std::ws, model.data);
             else if (key == "input") for (int d; fields >> d;) model.input_shape.push_back(d);
             else if (key == "layer") model.net.add(layer_from_record(line.substr(6)));
         }

@@ -11,6 +11,7 @@
 //
 //   glassbox-model 1
 //   name mlp
+//   data mnist
 //   input 784
 //   layer Linear 784 300
 //   layer ReLU

@@ -43,10 +43,10 @@ private:
 // torch.nn.Conv1d: x (B, C, L), weight (out, C, k), bias (out,).
 class Conv1d : public Module {
 public:
-    Conv1d(int in_channels, int out_channels, int kernel, Rng& rng)
+    Conv1d(int in_channels, int out_channels, int kernel, Rng& rng, Init init = Init::HeUniform)
         : in_(in_channels), out_(out_channels), k_(kernel), weight_(Shape{out_channels, in_channels, kernel}),
           bias_(Shape{out_channels}) {
-        initialize(weight_, Init::HeUniform, in_channels * kernel, out_channels * kernel, rng);
+        initialize(weight_, init, in_channels * kernel, out_channels * kernel, rng);
         weight_.set_requires_grad();
         bias_.set_requires_grad();
     }

@@ -60,3 +60,69 @@ inline void write_mnist(const TempDir& dir, int n, int rows, int cols, bool gz) 
 }
 
 }  // namespace gb::test
+
+namespace gb::test {
+
+// ---- tar archives ------------------------------------------------------------
+
+// One entry of a tar archive written by tar_bytes. Type '0' is a regular
+// file, '5' a directory, '2' a symbolic link; `prefix` fills the POSIX ustar
+// prefix field (the archive name is then prefix + "/" + name).
+struct TarEntry {
+    std::string name, bytes;
+    char type;
+    std::string prefix;
+    TarEntry(std::string name_, std::string bytes_, char type_ = '0', std::string prefix_ = "")
+        : name(std::move(name_)), bytes(std::move(bytes_)), type(type_), prefix(std::move(prefix_)) {}
+};
+
+// A 512-byte POSIX ustar header with a correct checksum. Names longer than
+// 100 bytes are cut here (tar_bytes puts them in a GNU 'L' entry first).
+inline std::string tar_header(const std::string& name, size_t size, char type, const std::string& prefix = "") {
+    std::string h(512, '\0');
+    auto put = [&](size_t at, const std::string& s, size_t width) {
+        h.replace(at, std::min(s.size(), width), s.substr(0, width));
+    };
+    auto octal = [](uint64_t v, int digits) {
+        std::string s(size_t(digits), '0');
+        for (int i = digits - 1; i >= 0; --i, v >>= 3) s[size_t(i)] = char('0' + (v & 7));
+        return s;
+    };
+    put(0, name, 100);
+    put(100, "0000644", 8);
+    put(108, "0000000", 8);
+    put(116, "0000000", 8);
+    put(124, octal(size, 11), 12);
+    put(136, octal(725846400, 11), 12);  // 1993-01-01
+    h[156] = type;
+    put(257, std::string("ustar\0" "00", 8), 8);
+    put(345, prefix, 155);
+    h.replace(148, 8, 8, ' ');
+    unsigned sum = 0;
+    for (char c : h) sum += static_cast<unsigned char>(c);
+    put(148, octal(sum, 6) + std::string("\0 ", 2), 8);
+    return h;
+}
+
+// The entries as a tar archive: header, data padded to 512 bytes, and two
+// zero blocks at the end.
+inline std::string tar_bytes(const std::vector<TarEntry>& entries) {
+    auto padded = [](std::string s) { return s + std::string((512 - s.size() % 512) % 512, '\0'); };
+    std::string tar;
+    for (const TarEntry& e : entries) {
+        if (e.name.size() > 100) tar += tar_header("././@LongLink", e.name.size() + 1, 'L') + padded(e.name + '\0');
+        tar += tar_header(e.name, e.bytes.size(), e.type, e.prefix) + padded(e.bytes);
+    }
+    return tar + std::string(1024, '\0');
+}
+
+// Writes each (relative path, bytes) under `root`, making folders as needed.
+inline void write_tree(const std::string& root, const std::vector<std::pair<std::string, std::string>>& files) {
+    for (const auto& [path, bytes] : files) {
+        std::string full = root + "/" + path;
+        (void)std::system(("mkdir -p '" + full.substr(0, full.rfind('/')) + "'").c_str());
+        write(full, bytes);
+    }
+}
+
+}  // namespace gb::test

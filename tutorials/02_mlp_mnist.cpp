@@ -26,7 +26,8 @@ int run(const Flags& flags) {
     if (std::system(("mkdir -p '" + out + "'").c_str()) != 0) throw Error("cannot create folder " + out);
 
     // ---- the data: 28x28 grey images in [0, 1], flattened to 784 values -----
-    LabeledSet train = load_labeled("mnist", true, limit), test = load_labeled("mnist", false, limit);
+    DataSplits mnist = load_data("mnist", InputKind::Image, limit);
+    const LabeledSet &train = mnist.train, &test = mnist.test;
     std::printf("%d training and %d test images\n", train.count(), test.count());
 
     // ---- the network --------------------------------------------------------
@@ -77,7 +78,7 @@ int run(const Flags& flags) {
     std::vector<const float*> images;
     std::vector<int> predicted, truth;
     for (int i : shown) {
-        images.push_back(test.example(i));
+        images.push_back(test.dense.data() + size_t(i) * test.example_size);
         predicted.push_back(predicted_all[size_t(i)]);
         truth.push_back(test.labels[size_t(i)]);
     }

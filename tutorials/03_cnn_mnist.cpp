@@ -41,7 +41,8 @@ int run(const Flags& flags) {
     std::string out = flags.text("out", "runs/03_cnn_mnist");
     if (std::system(("mkdir -p '" + out + "'").c_str()) != 0) throw Error("cannot create folder " + out);
 
-    LabeledSet train = load_labeled("mnist", true, limit), test = load_labeled("mnist", false, limit);
+    DataSplits mnist = load_data("mnist", InputKind::Image, limit);
+    const LabeledSet &train = mnist.train, &test = mnist.test;
     Model model = make_model("lenet", 1);
     std::printf("model (input 1x28x28):\n%s\n", model.net.describe().c_str());
 

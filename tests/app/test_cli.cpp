@@ -85,8 +85,10 @@ TEST_CASE("bad input gives one line naming the problem and a non-zero exit", "[c
     fails_with({"train", "--epoch", "3", "--out", dir / "m.npz"}, "unknown flag --epoch");
     fails_with({"train", "--epochs", "three", "--out", dir / "m.npz"}, "--epochs takes a whole number");
     fails_with({"train", "--epochs"}, "--epochs needs a value");
-    fails_with({"train", "--model", "vgg", "--out", dir / "m.npz"}, "unknown model 'vgg'; choose one of: mlp");
+    fails_with({"train", "--model", "vgg", "--out", dir / "m.npz"}, "unknown model 'vgg'; choose one of: mlp, lenet");
     fails_with({"train", "--data", "cifar", "--out", dir / "m.npz"}, "unknown data set 'cifar'");
+    fails_with({"train", "--model", "lenet", "--data", "20news", "--out", dir / "m.npz"}, "20news holds text");
+    fails_with({"train", "--model", "textcnn", "--data", "mnist", "--out", dir / "m.npz"}, "mnist holds images");
     fails_with({"train", "--epochs", "1"}, "needs --out");
     fails_with({"train", "--optimizer", "rmsprop", "--out", dir / "m.npz"}, "unknown optimizer 'rmsprop'");
     fails_with({"train", "--out", dir / "no/such/folder/m.npz"}, "cannot write");
@@ -104,8 +106,8 @@ TEST_CASE("a run whose loss is not finite stops, says so, and writes no model", 
     // the failure is provoked directly: an input with an infinite pixel.
     TempDir dir;
     LabeledSet data;
-    data.inputs.assign(4 * 784, 0.5f);
-    data.inputs[3] = INFINITY;
+    data.dense.assign(4 * 784, 0.5f);
+    data.dense[3] = INFINITY;
     data.labels = {0, 1, 2, 3};
     data.example_size = 784;
     data.classes = 10;

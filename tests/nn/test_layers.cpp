@@ -81,5 +81,5 @@ TEST_CASE("the mlp of the LRP tutorials is 784-300-100-10 with ReLU", "[layers]"
     CHECK(m.input_shape == Shape{784});
     CHECK(make_model("mlp", 1).net.parameters()[0].second.values() == m.net.parameters()[0].second.values());
     CHECK(make_model("mlp", 2).net.parameters()[0].second.values() != m.net.parameters()[0].second.values());
-    CHECK_THROWS_WITH(make_model("resnet", 1), Catch::Contains("unknown model 'resnet'; choose one of: mlp"));
+    CHECK_THROWS_WITH(make_model("resnet", 1), Catch::Contains("unknown model 'resnet'; choose one of: mlp, lenet"));
 }

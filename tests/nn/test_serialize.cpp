@@ -39,7 +39,7 @@ TEST_CASE("npz files hold state_dict names and layouts, and the same model gives
     CHECK(archive.arrays[0].shape == Shape{300, 784});
     CHECK(archive.arrays[1].name == "0.bias");
     CHECK(archive.arrays[5].name == "4.bias");
-    CHECK(archive.comment.rfind("glassbox-model 1\nname mlp\ninput 784\nlayer Linear 784 300\n", 0) == 0);
+    CHECK(archive.comment.rfind("glassbox-model 1\nname mlp\ndata \ninput 784\nlayer Linear 784 300\n", 0) == 0);
     auto bytes = [](const std::string& p) {
         std::ifstream f(p, std::ios::binary);
         return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
