@@ -38,16 +38,16 @@ Model make_model(const std::string& name, uint64_t seed, const ModelSize& size) 
         return m;
     }
     if (name == "textcnn" || name == "bow-mlp") {
-        if (size.vocabulary < 3 || size.length < 1 || size.classes < 2)
+        if (size.vocabulary < 3 || (name == "textcnn" && size.length < 1) || size.classes < 2)
             throw Error("model '" + name + "' needs a vocabulary, a document length and classes from its data");
     }
     if (name == "textcnn") {
         // Arras et al. (2017), after Kim (2014): word ids (T) -> embeddings (T, 64) -> a convolution over
-        // 3 consecutive words with 128 filters -> ReLU -> max over time -> dropout -> linear
+        // H = 1 word (as in Arras et al.) with 512 filters -> ReLU -> max over time -> dropout -> linear
         m.input_shape = {size.length};
         m.net.emplace<Embedding>(size.vocabulary, 64, 0, rng).emplace<Transpose>(1, 2);
-        m.net.emplace<Conv1d>(64, 128, 3, rng, Init::FanInUniform).emplace<ReLU>().emplace<MaxOverTime>();
-        m.net.emplace<Dropout>(0.5f, seed + 1).emplace<Linear>(128, size.classes, rng, Init::FanInUniform);
+        m.net.emplace<Conv1d>(64, 512, 1, rng, Init::FanInUniform).emplace<ReLU>().emplace<MaxOverTime>();
+        m.net.emplace<Dropout>(0.5f, seed + 1).emplace<Linear>(512, size.classes, rng, Init::FanInUniform);
         return m;
     }
     if (name == "bow-mlp") {

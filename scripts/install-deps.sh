@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(g++ make catch2 libstb-dev gnuplot-nox libgnuplot-iostream-dev
           libboost-iostreams-dev libboost-filesystem-dev libboost-system-dev)
 if [ "${1:-}" = bench ]; then
-    packages+=(python3 python3-torch python3-numpy libopenblas0-openmp)
+    packages+=(python3 python3-torch python3-numpy python3-sklearn libopenblas0-openmp)
 fi
 
 missing=()

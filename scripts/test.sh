@@ -33,16 +33,20 @@ smoke() {
     fi
 }
 echo
-echo "smoke runs on the first 2000 MNIST images (data folder: ${GLASSBOX_DATA:-data})"
+echo "smoke runs on slices of MNIST and 20 Newsgroups (data folder: ${GLASSBOX_DATA:-data})"
 smoke "glassbox train"   "$build/glassbox" train --model mlp --data mnist --epochs 1 --limit 2000 \
                          --out "$scratch/mlp.npz" --curves "$scratch/curves.png"
 smoke "glassbox eval"    "$build/glassbox" eval --model "$scratch/mlp.npz" --data mnist --limit 2000
 smoke "glassbox predict" "$build/glassbox" predict --model "$scratch/mlp.npz" --data mnist --png "$scratch/p.png"
+smoke "glassbox train bow-mlp" "$build/glassbox" train --model bow-mlp --data 20news --epochs 1 --limit 1000 \
+                         --out "$scratch/bow.npz"
+smoke "glassbox eval bow-mlp" "$build/glassbox" eval --model "$scratch/bow.npz" --limit 1000
 # Each tutorial with the arguments of a quick run; a tutorial missing here fails.
 declare -A tutorial_args=(
     [01_autodiff]=""
     [02_mlp_mnist]="--epochs 1 --limit 2000 --out $scratch/02"
     [03_cnn_mnist]="--epochs 1 --limit 2000 --out $scratch/03"
+    [04_text_newsgroups]="--epochs 1 --limit 1000"
 )
 for tutorial in "$build"/tutorials/*; do
     [ -x "$tutorial" ] && [ -f "$tutorial" ] || continue
