@@ -28,7 +28,9 @@ commands:
            [--optimizer sgd|adam] [--momentum M] [--weight-decay W]
            [--schedule cosine|constant] [--seed S] [--limit N] [--curves PLOT.png]
            text: [--min-count N] [--max-words N] [--length N] [--strip yes|no]
-           models: mlp, lenet, lenet-sum (mnist); textcnn, bow-mlp (20news)
+           models: mlp, lenet, lenet-sum, lstm (mnist); textcnn, bow-mlp (20news)
+           defaults: 10 epochs, batch 64, cosine schedule; SGD lr 0.05 momentum 0.9
+           (mlp, lenet, lenet-sum) or Adam lr 0.001 (lstm and the text models)
   eval     --model FILE.npz [--data mnist|20news] [--limit N]
   predict  --model FILE.npz --data mnist --png OUT.png [--count N] [--first I]
 
@@ -77,7 +79,9 @@ int train(const Flags& flags, std::ostream& out, std::ostream& err) {
     int epochs = flags.whole("epochs", 10, 1, 100000), batch = flags.whole("batch", 64, 1, 1 << 20);
     int limit = flags.whole("limit", 0, 0, 1 << 30);
     uint64_t seed = uint64_t(flags.whole("seed", 1, 0, 2147483647));
-    std::string optimizer_name = flags.text("optimizer", kind == InputKind::Image ? "sgd" : "adam");
+    // Defaults: SGD with momentum for the feed-forward image models, Adam for the LSTM and the text models.
+    bool feed_forward_images = kind == InputKind::Image && model_name != "lstm";
+    std::string optimizer_name = flags.text("optimizer", feed_forward_images ? "sgd" : "adam");
     float lr = flags.real("lr", optimizer_name == "adam" ? 1e-3f : 0.05f, 0.0f, 100.0f);
     float momentum = flags.real("momentum", 0.9f, 0.0f, 0.999f), decay = flags.real("weight-decay", 0.0f, 0.0f, 1.0f);
     if (optimizer_name != "sgd" && optimizer_name != "adam")

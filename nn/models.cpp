@@ -2,13 +2,14 @@
 
 #include "nn/conv_layers.hpp"
 #include "nn/layers.hpp"
+#include "nn/lstm.hpp"
 #include "nn/text_layers.hpp"
 #include "util/error.hpp"
 
 namespace gb {
 
 const std::vector<std::string>& model_names() {
-    static const std::vector<std::string> names{"mlp", "lenet", "lenet-sum", "textcnn", "bow-mlp"};
+    static const std::vector<std::string> names{"mlp", "lenet", "lenet-sum", "lstm", "textcnn", "bow-mlp"};
     return names;
 }
 
@@ -35,6 +36,13 @@ Model make_model(const std::string& name, uint64_t seed, const ModelSize& size) 
         m.net.emplace<Conv2d>(6, 16, 5, rng).emplace<ReLU>().add(pool());
         m.net.emplace<Flatten>().emplace<Linear>(400, 120, rng).emplace<ReLU>();
         m.net.emplace<Linear>(120, 84, rng).emplace<ReLU>().emplace<Linear>(84, 10, rng);
+        return m;
+    }
+    if (name == "lstm") {
+        // the 28 rows of a digit, top to bottom, as a sequence of 28-vectors -> LSTM (hidden 128) -> the last
+        // hidden state -> linear
+        m.input_shape = {28, 28};
+        m.net.emplace<LSTM>(28, 128, rng).emplace<Linear>(128, 10, rng, Init::FanInUniform);
         return m;
     }
     if (name == "textcnn" || name == "bow-mlp") {

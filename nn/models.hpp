@@ -5,6 +5,8 @@
 //   lenet       LeNet-5 with ReLU and max pooling, on 1x28x28 digits.
 //   lenet-sum   the same with sum pooling, which the LRP papers recommend
 //               for explanation (Montavon et al. 2018).
+//   lstm        an LSTM (hidden size 128) reading a digit row by row, then
+//               a linear layer on its last hidden state.
 //   textcnn     the text CNN of Arras et al. (2017) on word ids: embedding,
 //               one convolution over 3 consecutive words, ReLU, max over
 //               time, linear.

@@ -5,6 +5,7 @@
 
 #include "nn/conv_layers.hpp"
 #include "nn/layers.hpp"
+#include "nn/lstm.hpp"
 #include "nn/text_layers.hpp"
 #include "nn/npz.hpp"
 #include "util/error.hpp"
@@ -55,6 +56,15 @@ std::unique_ptr<Module> layer_from_record(const std::string& record) {
     if (kind == "Conv1d" && ints({&a, &b, &c})) return std::make_unique<Conv1d>(a, b, c, unused);
     if (kind == "Transpose" && ints({&a, &b})) return std::make_unique<Transpose>(a, b);
     if (kind == "MaxOverTime") return std::make_unique<MaxOverTime>();
+    if (kind == "LSTM" && ints({&a, &b})) {  // LSTM <input> <hidden> [bidirectional] [sequence]
+        bool bidirectional = false, sequence = false;
+        for (std::string option; in >> option;) {
+            if (option == "bidirectional") bidirectional = true;
+            else if (option == "sequence") sequence = true;
+            else throw Error("unknown LSTM option '" + option + "' in layer record '" + record + "'");
+        }
+        return std::make_unique<LSTM>(a, b, unused, bidirectional, !sequence);
+    }
     throw Error("unknown or malformed layer record '" + record + "'");
 }
 
