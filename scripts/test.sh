@@ -47,6 +47,7 @@ declare -A tutorial_args=(
     [02_mlp_mnist]="--epochs 1 --limit 2000 --out $scratch/02"
     [03_cnn_mnist]="--epochs 1 --limit 2000 --out $scratch/03"
     [04_text_newsgroups]="--epochs 1 --limit 1000"
+    [05_lstm_unrolled]="--epochs 1 --limit 2000 --out $scratch/05"
 )
 for tutorial in "$build"/tutorials/*; do
     [ -x "$tutorial" ] && [ -f "$tutorial" ] || continue

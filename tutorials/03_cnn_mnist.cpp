@@ -25,7 +25,7 @@ float largest_magnitude(const float* v, size_t n) {
 
 // Each (out, in) kernel of a Conv2d weight (O, C, k, k) as a small signed picture.
 void save_filters(const std::string& path, Tensor& w) {
-    int O = w.dim(0), C = w.dim(1), k = w.dim(2), zoom = 8, gap = 4;
+    int O = w.dim(0), C = w.dim(1), k = w.dim(2), zoom = 12, gap = 4;
     Canvas canvas(O * (k * zoom + gap) + gap, C * (k * zoom + gap) + gap, {255, 255, 255});
     for (int o = 0; o < O; ++o)
         for (int c = 0; c < C; ++c) {
