@@ -141,6 +141,7 @@ public:
         return buffer;
     }
     void give(std::vector<float>&& buffer) {
+        if (buffer.capacity() == 0) return;
         std::lock_guard<std::mutex> lock(mutex_);
         free_.push_back(std::move(buffer));
         if (free_.size() > 16)  // drop the smallest
@@ -373,7 +374,7 @@ Tensor concat_last(const Tensor& a, const Tensor& b) {
     Shape lead_a = a.shape(), lead_b = b.shape();
     if (!lead_a.empty()) lead_a.pop_back();
     if (!lead_b.empty()) lead_b.pop_back();
-    if (a.ndim() == 0 || lead_a != lead_b)
+    if (a.ndim() == 0 || b.ndim() == 0 || lead_a != lead_b)
         throw Error("concat_last: shapes " + shape_str(a.shape()) + " and " + shape_str(b.shape()) +
                     " do not concatenate; need equal shapes but for the last axis");
     const size_t m = size_t(a.dim(-1)), n = size_t(b.dim(-1)), rows = numel(lead_a);
