@@ -28,7 +28,7 @@ commands:
            [--optimizer sgd|adam] [--momentum M] [--weight-decay W]
            [--schedule cosine|constant] [--seed S] [--limit N] [--curves PLOT.png]
            text: [--min-count N] [--max-words N] [--length N] [--strip yes|no]
-           models: mlp, lenet, lenet-sum, lstm (mnist); textcnn, bow-mlp (20news)
+           models: mlp, lenet, lenet-sum, lstm (mnist); textcnn, textlstm, bow-mlp (20news)
            defaults: 10 epochs, batch 64, cosine schedule; SGD lr 0.05 momentum 0.9
            (mlp, lenet, lenet-sum) or Adam lr 0.001 (lstm and the text models)
   eval     --model FILE.npz [--data mnist|20news] [--limit N]
@@ -96,6 +96,7 @@ int train(const Flags& flags, std::ostream& out, std::ostream& err) {
     std::string strip = flags.text("strip", "yes");
     if (strip != "yes" && strip != "no") throw Error("--strip takes yes or no, got '" + strip + "'");
     text.strip = strip == "yes";
+    text.train_limit = limit;
 
     check_writable(path);
     if (!curves.empty()) check_writable(curves);

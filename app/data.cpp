@@ -25,18 +25,19 @@ std::string DataSplits::record() const {
     std::ostringstream s;
     s << "20news min_count " << text.min_count << " max_words " << text.max_words << " length " << text.length
       << " strip " << (text.strip ? 1 : 0);
+    if (text.train_limit > 0) s << " train_limit " << text.train_limit;
     return s.str();
 }
 
 namespace {
 
-DataSplits load_mnist_splits(InputKind kind, int limit) {
+DataSplits load_mnist_splits(InputKind kind, int train_limit, int test_limit) {
     if (kind != InputKind::Image)
         throw Error("this model reads text, and mnist holds images; use --data 20news");
     DataSplits d;
     d.name = "mnist";
     for (bool train : {true, false}) {
-        MnistSplit split = load_mnist(data_dir(), train, limit);
+        MnistSplit split = load_mnist(data_dir(), train, train ? train_limit : test_limit);
         LabeledSet& set = train ? d.train : d.test;
         set.dense = std::move(split.images);
         set.labels.assign(split.labels.begin(), split.labels.end());
@@ -47,7 +48,7 @@ DataSplits load_mnist_splits(InputKind kind, int limit) {
     return d;
 }
 
-DataSplits load_newsgroups_splits(InputKind kind, int limit, const TextSettings& text) {
+DataSplits load_newsgroups_splits(InputKind kind, int test_limit, const TextSettings& text) {
     if (kind == InputKind::Image)
         throw Error("this model reads images, and 20news holds text; use --data mnist, or a text model "
                     "(textcnn, textlstm, bow-mlp)");
@@ -56,7 +57,7 @@ DataSplits load_newsgroups_splits(InputKind kind, int limit, const TextSettings&
     d.text = text;
     NewsgroupsOptions strip{text.strip, text.strip, text.strip};
     Newsgroups train = load_newsgroups(data_dir(), true, strip), test = load_newsgroups(data_dir(), false, strip);
-    auto keep_spread = [limit](Newsgroups& n) {  // posts come sorted by group: take them evenly spaced
+    auto keep_spread = [](Newsgroups& n, int limit) {  // posts come sorted by group: take them evenly spaced
         if (limit <= 0 || size_t(limit) >= n.size()) return;
         Newsgroups kept;
         for (size_t k = 0; k < size_t(limit); ++k) {
@@ -67,8 +68,8 @@ DataSplits load_newsgroups_splits(InputKind kind, int limit, const TextSettings&
         kept.groups = n.groups;
         n = std::move(kept);
     };
-    keep_spread(train);
-    keep_spread(test);
+    keep_spread(train, text.train_limit);
+    keep_spread(test, test_limit);
     d.class_names = train.groups;
     d.vocabulary = Vocabulary::build(train.texts, text.min_count, size_t(text.max_words));
     for (bool is_train : {true, false}) {
@@ -96,13 +97,13 @@ DataSplits load_newsgroups_splits(InputKind kind, int limit, const TextSettings&
 
 }  // namespace
 
-DataSplits load_data(const std::string& name, InputKind kind, int limit, const TextSettings& text) {
-    if (name == "mnist") return load_mnist_splits(kind, limit);
-    if (name == "20news") return load_newsgroups_splits(kind, limit, text);
+DataSplits load_data(const std::string& name, InputKind kind, int test_limit, const TextSettings& text) {
+    if (name == "mnist") return load_mnist_splits(kind, text.train_limit, test_limit);
+    if (name == "20news") return load_newsgroups_splits(kind, test_limit, text);
     throw Error("unknown data set '" + name + "'; choose one of: mnist, 20news");
 }
 
-DataSplits load_data_from_record(const std::string& record, InputKind kind, int limit) {
+DataSplits load_data_from_record(const std::string& record, InputKind kind, int test_limit) {
     std::istringstream in(record);
     std::string name, key;
     in >> name;
@@ -113,10 +114,11 @@ DataSplits load_data_from_record(const std::string& record, InputKind kind, int 
         else if (key == "max_words") in >> text.max_words;
         else if (key == "length") in >> text.length;
         else if (key == "strip") in >> strip;
+        else if (key == "train_limit") in >> text.train_limit;
         else throw Error("unknown data setting '" + key + "' in the model's record '" + record + "'");
     }
     text.strip = strip != 0;
-    return load_data(name, kind, limit, text);
+    return load_data(name, kind, test_limit, text);
 }
 
 }  // namespace gb

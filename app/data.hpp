@@ -36,6 +36,7 @@ struct TextSettings {
     int max_words = 20000;   // the most frequent words kept
     int length = 400;        // ids per document for sequence models (truncated / padded)
     bool strip = true;       // remove headers, signature footers and quoted replies
+    int train_limit = 0;     // > 0: the vocabulary comes from that many training posts (a quick run)
 };
 
 struct DataSplits {
@@ -46,14 +47,16 @@ struct DataSplits {
     TextSettings text;              // 20news only
     std::vector<std::string> test_texts;  // 20news only: the posts, as the model saw them
     std::string record() const;     // "mnist", or "20news min_count 2 max_words 20000 length 400 strip 1"
+                                    // (and " train_limit N" after a run on part of the training posts)
 };
 
-// The data set `name` for a model taking `kind` input; limit > 0 keeps that
-// many examples of each split (MNIST: the first ones; 20 Newsgroups, whose
-// posts come sorted by group: evenly spaced ones). Throws gb::Error for an unknown name or a
+// The data set `name` for a model taking `kind` input; a limit > 0 keeps that
+// many examples of a split (MNIST: the first ones; 20 Newsgroups, whose posts
+// come sorted by group: evenly spaced ones). The training split's limit is
+// text.train_limit. Throws gb::Error for an unknown name or a
 // model/data mismatch (a CNN on text).
-DataSplits load_data(const std::string& name, InputKind kind, int limit = 0, const TextSettings& text = {});
+DataSplits load_data(const std::string& name, InputKind kind, int test_limit = 0, const TextSettings& text = {});
 // The same from a record written by DataSplits::record().
-DataSplits load_data_from_record(const std::string& record, InputKind kind, int limit = 0);
+DataSplits load_data_from_record(const std::string& record, InputKind kind, int test_limit = 0);
 
 }  // namespace gb

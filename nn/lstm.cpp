@@ -447,7 +447,18 @@ LSTM::LSTM(int input_size, int hidden_size, Rng& rng, bool bidirectional, bool l
     }
 }
 
-Tensor LSTM::forward(const Tensor& x) { return forward(x, lengths_); }
+Tensor LSTM::forward(const Tensor& x) {
+    if (!lengths_from_padding_ || x.ndim() != 3) return forward(x, lengths_);
+    // x: (B, T, D); length = 1 + the last step with a non-zero value
+    const size_t B = size_t(x.dim(0)), T = size_t(x.dim(1)), D = size_t(x.dim(2));
+    std::vector<int> lengths(B, 0);
+    for (size_t b = 0; b < B; ++b)
+        for (size_t t = T; t-- > 0 && lengths[b] == 0;) {
+            const float* step = x.data() + (b * T + t) * D;
+            if (std::any_of(step, step + D, [](float v) { return v != 0.0f; })) lengths[b] = int(t + 1);
+        }
+    return forward(x, lengths);
+}
 
 Tensor LSTM::forward(const Tensor& x, const std::vector<int>& lengths) {
     if (x.ndim() != 3 || x.dim(2) != input_size_ || (last_only_ && x.dim(1) == 0))
@@ -486,6 +497,7 @@ std::string LSTM::describe() const {
     std::string s = "LSTM " + std::to_string(input_size_) + " " + std::to_string(hidden_size_);
     if (bidirectional()) s += " bidirectional";
     if (!last_only_) s += " sequence";
+    if (lengths_from_padding_) s += " padded";
     return s;
 }
 

@@ -61,9 +61,16 @@ Tensor lstm(const Tensor& x, const Tensor& w_ih, const Tensor& w_hh, const Tenso
 // "every sequence is T long"). A batch whose size differs from the number of
 // lengths is an error, so stale lengths cannot go unnoticed.
 //
+// Or, for a layer right after an Embedding whose padding row is zero,
+// set_lengths_from_padding(true): each sequence's length is then read off the
+// input itself, as the position after its last step that is not all zeros
+// (padding ids sit at the end of a document and embed to zero vectors). This
+// is how the text models use it: they stay plain Sequential stacks.
+//
 // describe(): "LSTM <input_size> <hidden_size>", followed by " bidirectional"
-// when bidirectional and then " sequence" when not last_only, e.g.
-// "LSTM 28 128" or "LSTM 300 128 bidirectional sequence".
+// when bidirectional, " sequence" when not last_only and " padded" when the
+// lengths come from the padding, in that order, e.g. "LSTM 28 128" or
+// "LSTM 300 128 bidirectional sequence".
 class LSTM : public Module {
 public:
     LSTM(int input_size, int hidden_size, Rng& rng, bool bidirectional = false, bool last_only = true);
@@ -71,6 +78,7 @@ public:
     Tensor forward(const Tensor& x) override;  // with the lengths of set_lengths
     Tensor forward(const Tensor& x, const std::vector<int>& lengths);
     void set_lengths(std::vector<int> lengths) { lengths_ = std::move(lengths); }
+    void set_lengths_from_padding(bool on) { lengths_from_padding_ = on; }
 
     std::vector<NamedTensor> parameters() override;
     std::string describe() const override;
@@ -87,6 +95,7 @@ private:
     };
     int input_size_, hidden_size_;
     bool last_only_;
+    bool lengths_from_padding_ = false;
     std::vector<Direction> directions_;  // forward, then reverse
     std::vector<int> lengths_;
 };

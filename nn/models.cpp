@@ -9,7 +9,7 @@
 namespace gb {
 
 const std::vector<std::string>& model_names() {
-    static const std::vector<std::string> names{"mlp", "lenet", "lenet-sum", "lstm", "textcnn", "bow-mlp"};
+    static const std::vector<std::string> names{"mlp", "lenet", "lenet-sum", "lstm", "textcnn", "textlstm", "bow-mlp"};
     return names;
 }
 
@@ -45,8 +45,8 @@ Model make_model(const std::string& name, uint64_t seed, const ModelSize& size) 
         m.net.emplace<LSTM>(28, 128, rng).emplace<Linear>(128, 10, rng, Init::FanInUniform);
         return m;
     }
-    if (name == "textcnn" || name == "bow-mlp") {
-        if (size.vocabulary < 3 || (name == "textcnn" && size.length < 1) || size.classes < 2)
+    if (name == "textcnn" || name == "textlstm" || name == "bow-mlp") {
+        if (size.vocabulary < 3 || (name != "bow-mlp" && size.length < 1) || size.classes < 2)
             throw Error("model '" + name + "' needs a vocabulary, a document length and classes from its data");
     }
     if (name == "textcnn") {
@@ -56,6 +56,16 @@ Model make_model(const std::string& name, uint64_t seed, const ModelSize& size) 
         m.net.emplace<Embedding>(size.vocabulary, 64, 0, rng).emplace<Transpose>(1, 2);
         m.net.emplace<Conv1d>(64, 512, 1, rng, Init::FanInUniform).emplace<ReLU>().emplace<MaxOverTime>();
         m.net.emplace<Dropout>(0.5f, seed + 1).emplace<Linear>(512, size.classes, rng, Init::FanInUniform);
+        return m;
+    }
+    if (name == "textlstm") {
+        // word ids (T) -> embeddings (T, 64) -> an LSTM (hidden 128) over the real words of each post (the
+        // padding at the end is skipped) -> the last hidden state -> dropout -> linear
+        m.input_shape = {size.length};
+        auto lstm = std::make_unique<LSTM>(64, 128, rng);
+        lstm->set_lengths_from_padding(true);
+        m.net.emplace<Embedding>(size.vocabulary, 64, 0, rng).add(std::move(lstm));
+        m.net.emplace<Dropout>(0.5f, seed + 1).emplace<Linear>(128, size.classes, rng, Init::FanInUniform);
         return m;
     }
     if (name == "bow-mlp") {

@@ -10,6 +10,8 @@
 //   textcnn     the text CNN of Arras et al. (2017) on word ids: embedding,
 //               one convolution over 3 consecutive words, ReLU, max over
 //               time, linear.
+//   textlstm    embedding, an LSTM over the words of each post (its padding
+//               skipped), linear on the last hidden state.
 //   bow-mlp     an MLP on tf-idf bags of words, the baseline.
 #pragma once
 #include <string>

@@ -56,14 +56,17 @@ std::unique_ptr<Module> layer_from_record(const std::string& record) {
     if (kind == "Conv1d" && ints({&a, &b, &c})) return std::make_unique<Conv1d>(a, b, c, unused);
     if (kind == "Transpose" && ints({&a, &b})) return std::make_unique<Transpose>(a, b);
     if (kind == "MaxOverTime") return std::make_unique<MaxOverTime>();
-    if (kind == "LSTM" && ints({&a, &b})) {  // LSTM <input> <hidden> [bidirectional] [sequence]
-        bool bidirectional = false, sequence = false;
+    if (kind == "LSTM" && ints({&a, &b})) {  // LSTM <input> <hidden> [bidirectional] [sequence] [padded]
+        bool bidirectional = false, sequence = false, padded = false;
         for (std::string option; in >> option;) {
             if (option == "bidirectional") bidirectional = true;
             else if (option == "sequence") sequence = true;
+            else if (option == "padded") padded = true;
             else throw Error("unknown LSTM option '" + option + "' in layer record '" + record + "'");
         }
-        return std::make_unique<LSTM>(a, b, unused, bidirectional, !sequence);
+        auto lstm = std::make_unique<LSTM>(a, b, unused, bidirectional, !sequence);
+        lstm->set_lengths_from_padding(padded);
+        return lstm;
     }
     throw Error("unknown or malformed layer record '" + record + "'");
 }

@@ -26,7 +26,9 @@ int run(const Flags& flags) {
     if (std::system(("mkdir -p '" + out + "'").c_str()) != 0) throw Error("cannot create folder " + out);
 
     // ---- the data: 28x28 grey images in [0, 1], flattened to 784 values -----
-    DataSplits mnist = load_data("mnist", InputKind::Image, limit);
+    TextSettings slice;  // (MNIST needs no text settings, only the slice of the training set)
+    slice.train_limit = limit;
+    DataSplits mnist = load_data("mnist", InputKind::Image, limit, slice);
     const LabeledSet &train = mnist.train, &test = mnist.test;
     std::printf("%d training and %d test images\n", train.count(), test.count());
 

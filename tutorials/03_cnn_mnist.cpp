@@ -41,7 +41,9 @@ int run(const Flags& flags) {
     std::string out = flags.text("out", "runs/03_cnn_mnist");
     if (std::system(("mkdir -p '" + out + "'").c_str()) != 0) throw Error("cannot create folder " + out);
 
-    DataSplits mnist = load_data("mnist", InputKind::Image, limit);
+    TextSettings slice;  // (MNIST needs no text settings, only the slice of the training set)
+    slice.train_limit = limit;
+    DataSplits mnist = load_data("mnist", InputKind::Image, limit, slice);
     const LabeledSet &train = mnist.train, &test = mnist.test;
     Model model = make_model("lenet", 1);
     std::printf("model (input 1x28x28):\n%s\n", model.net.describe().c_str());

@@ -26,7 +26,9 @@ int run(const Flags& flags) {
     std::string out = flags.text("out", "runs/05_lstm_unrolled");
     if (std::system(("mkdir -p '" + out + "'").c_str()) != 0) throw Error("cannot create folder " + out);
 
-    DataSplits mnist = load_data("mnist", InputKind::Image, limit);
+    TextSettings slice;  // (MNIST needs no text settings, only the slice of the training set)
+    slice.train_limit = limit;
+    DataSplits mnist = load_data("mnist", InputKind::Image, limit, slice);
     Model model = make_model("lstm", 1);  // (28 rows, 28 pixels) -> LSTM 128 -> Linear 10
     std::printf("model (input: 28 rows of 28 pixels):\n%s\n", model.net.describe().c_str());
     Adam adam(parameter_tensors(model.net), 1e-3f);

@@ -7,6 +7,7 @@
 
 #include "app/cli.hpp"
 #include "app/training.hpp"
+#include "datasets/newsgroups.hpp"
 #include "fake_data.hpp"
 #include "helpers.hpp"
 
@@ -115,4 +116,49 @@ TEST_CASE("a run whose loss is not finite stops, says so, and writes no model", 
     SGD sgd(parameter_tensors(model.net), 0.1f);
     CHECK_THROWS_WITH(train_epoch(model, sgd, data, Minibatches(4, 2, 1, false), 0),
                       Catch::Contains("training diverged: the loss became") && Catch::Contains("epoch 1, batch 1"));
+}
+
+namespace {
+// A tiny 20 Newsgroups as an extracted folder: every group gets `posts`
+// posts per split, each naming its group in the body ("about sci.space ...").
+void write_newsgroups(const TempDir& dir, int posts, const std::string& extra_word = "") {
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const std::string& split : {"train", "test"})
+        for (const std::string& group : newsgroup_names())
+            for (int i = 0; i < posts; ++i) {
+                std::string body = "From: someone\nSubject: hello\n\nthis post is about " + group + " number " +
+                                   std::to_string(i) + " " + extra_word + "\n";
+                files.push_back({"20news-bydate-" + split + "/" + group + "/" + std::to_string(100 + i), body});
+            }
+    write_tree(dir / "20newsgroups", files);
+}
+}  // namespace
+
+TEST_CASE("text models train and evaluate, and refuse a vocabulary they were not built for", "[cli]") {
+    TempDir dir;
+    write_newsgroups(dir, 3);
+    DataDir data(dir.path);
+    for (std::string model : {"bow-mlp", "textcnn", "textlstm"}) {
+        INFO(model);
+        Run train = glassbox({"train", "--model", model, "--epochs", "2", "--length", "12", "--min-count", "1",
+                              "--out", dir / (model + ".npz")});
+        INFO(train.err);
+        REQUIRE(train.code == 0);
+        CHECK(last_line(train.out).find("\"data\": \"20news\"") != std::string::npos);
+        Run eval = glassbox({"eval", "--model", dir / (model + ".npz"), "--limit", "10"});
+        CHECK(eval.code == 0);
+        CHECK(last_line(eval.out).find("\"test_examples\": 10") != std::string::npos);
+    }
+    // Trained on part of the posts: evaluation rebuilds the vocabulary from the same part.
+    Run part = glassbox({"train", "--model", "textcnn", "--epochs", "1", "--limit", "30", "--min-count", "1",
+                         "--out", dir / "part.npz"});
+    REQUIRE(part.code == 0);
+    CHECK(glassbox({"eval", "--model", dir / "part.npz"}).code == 0);
+
+    write_newsgroups(dir, 3, "newword");  // the corpus changes: one more word in the vocabulary
+    Run changed = glassbox({"eval", "--model", dir / "textcnn.npz"});
+    CHECK(changed.code == 1);
+    CHECK(changed.err.find("the vocabulary and the model do not match") != std::string::npos);
+    Run wrong = glassbox({"eval", "--model", dir / "textcnn.npz", "--data", "mnist"});
+    CHECK(wrong.err.find("the model was trained on 20news, not mnist") != std::string::npos);
 }

@@ -394,3 +394,19 @@ TEST_CASE("the bidirectional LSTM matches PyTorch on a packed batch of different
         require_close(total, golden_array("grad." + name).values(), "grad." + name);
     }
 }
+
+TEST_CASE("an LSTM reading its lengths off the zero padding equals one given the lengths", "[lstm]") {
+    Rng rng(11);
+    LSTM given(3, 4, rng), padded(3, 4, rng);
+    auto a = given.parameters(), b = padded.parameters();
+    for (size_t i = 0; i < a.size(); ++i) b[i].second.values() = a[i].second.values();
+    padded.set_lengths_from_padding(true);
+    Tensor x(Shape{3, 5, 3});
+    for (float& v : x.values()) v = rng.uniform(-1, 1);
+    const std::vector<int> lengths{5, 2, 0};
+    for (int b = 0; b < 3; ++b)  // zero every step past each sequence's length, as an Embedding's padding row does
+        for (int t = lengths[size_t(b)]; t < 5; ++t)
+            for (int d = 0; d < 3; ++d) x.values()[size_t((b * 5 + t) * 3 + d)] = 0.0f;
+    CHECK(padded.forward(x).values() == given.forward(x, lengths).values());
+    CHECK(padded.describe() == "LSTM 3 4 padded");
+}
