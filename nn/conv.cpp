@@ -1,5 +1,6 @@
 #include "nn/conv.hpp"
 
+#include <algorithm>
 #include <memory>
 
 #include "nn/gemm.hpp"
@@ -12,8 +13,9 @@ namespace {
 
 struct ConvShape {
     int B, C, H, W, O, KH, KW, stride, pad, OH, OW;
-    size_t patch() const { return size_t(C) * KH * KW; }    // rows of the column matrix
-    size_t columns() const { return size_t(B) * OH * OW; }  // one per output position
+    size_t patch() const { return size_t(C) * KH * KW; }    // rows of an image's column matrix
+    size_t positions() const { return size_t(OH) * OW; }    // its columns: one per output position
+    size_t image() const { return size_t(C) * H * W; }      // values of one input image
 };
 
 ConvShape check_shapes(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
@@ -33,86 +35,113 @@ ConvShape check_shapes(const Tensor& x, const Tensor& w, const Tensor& bias, int
     return s;
 }
 
-// cols[(c, u, v), (b, i, j)] = x[b, c, i*s - p + u, j*s - p + v], or 0 outside.
-// x: (B, C, H, W) -> cols: (C*KH*KW, B*OH*OW). Each row of cols is one task.
-void im2col(const ConvShape& s, const float* x, float* cols) {
-    size_t n = s.columns();
-    parallel_for(int(s.patch()), [&](int r) {
-        int c = r / (s.KH * s.KW), u = r / s.KW % s.KH, v = r % s.KW;
-        float* row = cols + size_t(r) * n;
-        for (int b = 0; b < s.B; ++b) {
-            const float* plane = x + (size_t(b) * s.C + c) * s.H * s.W;
-            for (int i = 0; i < s.OH; ++i) {
-                int y = i * s.stride - s.pad + u;
-                for (int j = 0; j < s.OW; ++j) {
-                    int xx = j * s.stride - s.pad + v;
-                    *row++ = (y >= 0 && y < s.H && xx >= 0 && xx < s.W) ? plane[y * s.W + xx] : 0.0f;
-                }
-            }
-        }
-    });
+// The output columns j whose input column j*s - p + v lies inside [0, W):
+// j_lo <= j < j_hi. Outside them im2col writes zeros (the padding).
+std::pair<int, int> valid_columns(const ConvShape& s, int v) {
+    int lo = std::max(0, (s.pad - v + s.stride - 1) / s.stride);
+    int hi = std::min(s.OW, (s.W + s.pad - v + s.stride - 1) / s.stride);
+    return {lo, std::max(lo, hi)};
 }
 
-// The adjoint of im2col: dx[b, c, y, x] += every dcols entry that was read
-// from it. Each input channel is one task (they write disjoint planes).
-void col2im(const ConvShape& s, const float* cols, float* dx) {
-    size_t n = s.columns();
-    parallel_for(s.C, [&](int c) {
-        for (int u = 0; u < s.KH; ++u)
-            for (int v = 0; v < s.KW; ++v) {
-                const float* row = cols + ((size_t(c) * s.KH + u) * s.KW + v) * n;
-                for (int b = 0; b < s.B; ++b) {
-                    float* plane = dx + (size_t(b) * s.C + c) * s.H * s.W;
-                    for (int i = 0; i < s.OH; ++i) {
-                        int y = i * s.stride - s.pad + u;
-                        for (int j = 0; j < s.OW; ++j, ++row) {
-                            int xx = j * s.stride - s.pad + v;
-                            if (y >= 0 && y < s.H && xx >= 0 && xx < s.W) plane[y * s.W + xx] += *row;
-                        }
-                    }
-                }
+// One image: cols[(c, u, v), (i, j)] = x[c, i*s - p + u, j*s - p + v], or 0 outside.
+// x: (C, H, W) -> cols: (C*KH*KW, OH*OW)
+void im2col(const ConvShape& s, const float* x, float* cols) {
+    for (int r = 0; r < int(s.patch()); ++r) {
+        int c = r / (s.KH * s.KW), u = r / s.KW % s.KH, v = r % s.KW;
+        auto [j_lo, j_hi] = valid_columns(s, v);
+        float* row = cols + size_t(r) * s.positions();
+        for (int i = 0; i < s.OH; ++i, row += s.OW) {
+            int y = i * s.stride - s.pad + u;
+            if (y < 0 || y >= s.H) {
+                std::fill(row, row + s.OW, 0.0f);
+                continue;
             }
-    });
+            const float* in = x + (size_t(c) * s.H + size_t(y)) * s.W - s.pad + v;  // in[j*s] = x[c, y, j*s - p + v]
+            std::fill(row, row + j_lo, 0.0f);
+            for (int j = j_lo; j < j_hi; ++j) row[j] = in[j * s.stride];
+            std::fill(row + j_hi, row + s.OW, 0.0f);
+        }
+    }
 }
+
+// The adjoint of im2col: dx[c, y, x] += every dcols entry that was read from it.
+void col2im(const ConvShape& s, const float* cols, float* dx) {
+    for (int r = 0; r < int(s.patch()); ++r) {
+        int c = r / (s.KH * s.KW), u = r / s.KW % s.KH, v = r % s.KW;
+        auto [j_lo, j_hi] = valid_columns(s, v);
+        const float* row = cols + size_t(r) * s.positions();
+        for (int i = 0; i < s.OH; ++i, row += s.OW) {
+            int y = i * s.stride - s.pad + u;
+            if (y < 0 || y >= s.H) continue;
+            float* out = dx + (size_t(c) * s.H + size_t(y)) * s.W - s.pad + v;
+            for (int j = j_lo; j < j_hi; ++j) out[j * s.stride] += row[j];
+        }
+    }
+}
+
+// A scratch buffer per thread, reused from call to call.
+float* scratch(std::vector<float>& buffer, size_t n) {
+    if (buffer.size() < n) buffer.resize(n);
+    return buffer.data();
+}
+
+// The batch is cut into this many fixed slices for the weight gradient: each
+// slice sums its images' contributions, and the slices are added in order,
+// so the result does not depend on which thread took which slice.
+constexpr int kSlices = 8;
 
 }  // namespace
 
-// Y = W cols, as one GEMM: W (O, C*KH*KW) @ cols (C*KH*KW, B*OH*OW) -> (O, B*OH*OW),
-// then reordered to (B, O, OH, OW) with the bias added.
-// Backward: dW += dY cols^T,  dcols = W^T dY -> col2im -> dx,  dbias += sum of dY.
+// Image by image (in parallel over the batch), as one GEMM each:
+//   cols_b = im2col(x_b)                        (C*KH*KW, OH*OW), small enough to stay in cache
+//   y_b = W cols_b + bias                        W: (O, C*KH*KW) -> y_b: (O, OH*OW)
+// Backward, with cols_b computed again rather than kept:
+//   dW += dy_b cols_b^T,  dbias += sum over positions of dy_b,  dx_b = col2im(W^T dy_b)
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
     ConvShape s = check_shapes(x, w, bias, stride, padding);
-    size_t P = size_t(s.OH) * s.OW, K = s.patch(), N = s.columns();
-    auto cols = std::make_shared<std::vector<float>>(K * N);
-    im2col(s, x.data(), cols->data());
-    std::vector<float> y_by_channel(size_t(s.O) * N);  // (O, B*P)
-    gemm(false, false, s.O, int(N), int(K), 1.0f, w.data(), cols->data(), 0.0f, y_by_channel.data());
+    const size_t P = s.positions(), K = s.patch();
     std::vector<float> y(size_t(s.B) * s.O * P);  // (B, O, OH, OW)
-    for (int b = 0; b < s.B; ++b)
-        for (int o = 0; o < s.O; ++o)
-            for (size_t p = 0; p < P; ++p)
-                y[(size_t(b) * s.O + o) * P + p] = y_by_channel[size_t(o) * N + size_t(b) * P + p] + bias.data()[o];
-    return make_result("conv2d", {s.B, s.O, s.OH, s.OW}, std::move(y), {&x, &w, &bias},
-                       [x, w, bias, s, cols, P, K, N](Node& self) {
-                           std::vector<float> dy(size_t(s.O) * N);  // (O, B*P)
-                           for (int b = 0; b < s.B; ++b)
-                               for (int o = 0; o < s.O; ++o)
-                                   for (size_t p = 0; p < P; ++p)
-                                       dy[size_t(o) * N + size_t(b) * P + p] = self.grad[(size_t(b) * s.O + o) * P + p];
-                           if (w.requires_grad())
-                               gemm(false, true, s.O, int(K), int(N), 1.0f, dy.data(), cols->data(), 1.0f,
-                                    w.node()->grad_buffer());
-                           if (bias.requires_grad()) {
-                               float* db = bias.node()->grad_buffer();
-                               for (int o = 0; o < s.O; ++o)
-                                   for (size_t k = 0; k < N; ++k) db[o] += dy[size_t(o) * N + k];
-                           }
-                           if (x.requires_grad()) {
-                               std::vector<float> dcols(K * N);
-                               gemm(true, false, int(K), int(N), s.O, 1.0f, w.data(), dy.data(), 0.0f, dcols.data());
-                               col2im(s, dcols.data(), x.node()->grad_buffer());
-                           }
-                       });
+    parallel_for(s.B, [&](int b) {
+        thread_local std::vector<float> buffer;
+        float* cols = scratch(buffer, K * P);
+        im2col(s, x.data() + size_t(b) * s.image(), cols);
+        float* yb = y.data() + size_t(b) * s.O * P;
+        for (int o = 0; o < s.O; ++o) std::fill(yb + size_t(o) * P, yb + size_t(o + 1) * P, bias.data()[o]);
+        gemm(false, false, s.O, int(P), int(K), 1.0f, w.data(), cols, 1.0f, yb);
+    });
+    return make_result("conv2d", {s.B, s.O, s.OH, s.OW}, std::move(y), {&x, &w, &bias}, [x, w, bias, s, P, K](Node& self) {
+        const int slices = std::min(kSlices, s.B);
+        std::vector<float> dw(size_t(slices) * s.O * K, 0.0f), db(size_t(slices) * s.O, 0.0f);
+        float* gx = x.requires_grad() ? x.node()->grad_buffer() : nullptr;  // allocated before the threads start
+        parallel_for(slices, [&](int slice) {
+            thread_local std::vector<float> buffer, dbuffer;
+            float* cols = scratch(buffer, K * P);
+            for (int b = s.B * slice / slices; b < s.B * (slice + 1) / slices; ++b) {
+                const float* dy = self.grad.data() + size_t(b) * s.O * P;  // (O, OH*OW)
+                if (w.requires_grad()) {
+                    im2col(s, x.data() + size_t(b) * s.image(), cols);
+                    gemm(false, true, s.O, int(K), int(P), 1.0f, dy, cols, 1.0f, dw.data() + size_t(slice) * s.O * K);
+                }
+                for (int o = 0; o < s.O; ++o)
+                    for (size_t p = 0; p < P; ++p) db[size_t(slice) * s.O + size_t(o)] += dy[size_t(o) * P + p];
+                if (gx) {
+                    float* dcols = scratch(dbuffer, K * P);
+                    gemm(true, false, int(K), int(P), s.O, 1.0f, w.data(), dy, 0.0f, dcols);
+                    col2im(s, dcols, gx + size_t(b) * s.image());
+                }
+            }
+        });
+        for (int slice = 0; slice < slices; ++slice) {
+            if (w.requires_grad()) {
+                float* gw = w.node()->grad_buffer();
+                for (size_t k = 0; k < size_t(s.O) * K; ++k) gw[k] += dw[size_t(slice) * s.O * K + k];
+            }
+            if (bias.requires_grad()) {
+                float* gb = bias.node()->grad_buffer();
+                for (int o = 0; o < s.O; ++o) gb[o] += db[size_t(slice) * s.O + size_t(o)];
+            }
+        }
+    });
 }
 
 Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {

@@ -1,6 +1,7 @@
 #include "nn/pool.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <memory>
 
 #include "nn/ops.hpp"
@@ -9,12 +10,23 @@
 namespace gb {
 namespace {
 
-// For each output position, the flat indices into x of its k x k window.
-// windows: (B*C*OH*OW, k*k)
+// The pooling geometry of x (B, C, H, W) with k x k windows moved by stride.
 struct Windows {
-    Shape out_shape;
-    int size;  // k * k
-    std::vector<size_t> index;
+    int batch, planes, H, W, k, stride, OH, OW;  // planes = batch * channels
+    Shape out_shape() const { return {batch, planes / batch, OH, OW}; }
+    size_t outputs() const { return size_t(planes) * OH * OW; }
+    // Calls visit(o, j) for every output o and every flat input index j of its window.
+    template <typename Visit>
+    void each(Visit visit) const {
+        size_t o = 0;
+        for (int plane = 0; plane < planes; ++plane)
+            for (int i = 0; i < OH; ++i)
+                for (int jj = 0; jj < OW; ++jj, ++o)
+                    for (int u = 0; u < k; ++u) {
+                        size_t row = (size_t(plane) * H + size_t(i * stride + u)) * W + size_t(jj * stride);
+                        for (int v = 0; v < k; ++v) visit(o, row + size_t(v));
+                    }
+    }
 };
 
 Windows windows(const Tensor& x, int k, int stride, const char* op) {
@@ -24,31 +36,20 @@ Windows windows(const Tensor& x, int k, int stride, const char* op) {
     if (H < k || W < k)
         throw Error(std::string(op) + ": a " + std::to_string(k) + "x" + std::to_string(k) +
                     " window does not fit an input of shape " + shape_str(x.shape()));
-    int OH = (H - k) / stride + 1, OW = (W - k) / stride + 1;
-    Windows w{{B, C, OH, OW}, k * k, {}};
-    w.index.reserve(size_t(B) * C * OH * OW * k * k);
-    for (int plane = 0; plane < B * C; ++plane)
-        for (int i = 0; i < OH; ++i)
-            for (int j = 0; j < OW; ++j)
-                for (int u = 0; u < k; ++u)
-                    for (int v = 0; v < k; ++v)
-                        w.index.push_back((size_t(plane) * H + size_t(i * stride + u)) * W + size_t(j * stride + v));
-    return w;
+    return {B, B * C, H, W, k, stride, (H - k) / stride + 1, (W - k) / stride + 1};
 }
 
 // y = scale * sum of the window;  dx_j += scale * dy
 Tensor scaled_sum_pool(const Tensor& x, int k, int stride, float scale, const char* op) {
-    auto w = std::make_shared<Windows>(windows(x, k, stride, op));
-    std::vector<float> y(numel(w->out_shape));
-    for (size_t o = 0; o < y.size(); ++o) {
-        float s = 0.0f;
-        for (int t = 0; t < w->size; ++t) s += x.data()[w->index[o * size_t(w->size) + size_t(t)]];
-        y[o] = scale * s;
-    }
-    return make_result(op, w->out_shape, std::move(y), {&x}, [x, w, scale](Node& self) {
+    Windows w = windows(x, k, stride, op);
+    std::vector<float> y(w.outputs(), 0.0f);
+    const float* px = x.data();
+    w.each([&](size_t o, size_t j) { y[o] += px[j]; });
+    for (float& v : y) v *= scale;
+    return make_result(op, w.out_shape(), std::move(y), {&x}, [x, w, scale](Node& self) {
         float* gx = x.node()->grad_buffer();
-        for (size_t o = 0; o < self.grad.size(); ++o)
-            for (int t = 0; t < w->size; ++t) gx[w->index[o * size_t(w->size) + size_t(t)]] += scale * self.grad[o];
+        const float* g = self.grad.data();
+        w.each([&](size_t o, size_t j) { gx[j] += scale * g[o]; });
     });
 }
 
@@ -69,15 +70,13 @@ Tensor gather_max(const Tensor& x, Shape out_shape, std::vector<size_t> argmax, 
 
 Tensor max_pool2d(const Tensor& x, int k, int stride, std::vector<size_t>* switches) {
     Windows w = windows(x, k, stride, "max_pool2d");
-    std::vector<size_t> argmax(numel(w.out_shape));
-    for (size_t o = 0; o < argmax.size(); ++o) {
-        const size_t* idx = &w.index[o * size_t(w.size)];
-        size_t best = idx[0];
-        for (int t = 1; t < w.size; ++t)
-            if (x.data()[idx[t]] > x.data()[best]) best = idx[t];  // the first maximum wins ties
-        argmax[o] = best;
-    }
-    return gather_max(x, w.out_shape, std::move(argmax), "max_pool2d", switches);
+    const size_t none = SIZE_MAX;
+    std::vector<size_t> argmax(w.outputs(), none);
+    const float* px = x.data();
+    w.each([&](size_t o, size_t j) {  // the first maximum in reading order wins ties
+        if (argmax[o] == none || px[j] > px[argmax[o]]) argmax[o] = j;
+    });
+    return gather_max(x, w.out_shape(), std::move(argmax), "max_pool2d", switches);
 }
 
 Tensor sum_pool2d(const Tensor& x, int k, int stride) { return scaled_sum_pool(x, k, stride, 1.0f, "sum_pool2d"); }
@@ -89,25 +88,21 @@ Tensor avg_pool2d(const Tensor& x, int k, int stride) {
 // y = (sum_j |x_j|^p)^(1/p);  dy/dx_j = sign(x_j) |x_j|^(p-1) / y^(p-1)  (0 where y = 0)
 Tensor lp_pool2d(const Tensor& x, float p, int k, int stride) {
     if (!(p >= 1.0f)) throw Error("lp_pool2d: p must be >= 1, got " + std::to_string(p));
-    auto w = std::make_shared<Windows>(windows(x, k, stride, "lp_pool2d"));
-    std::vector<float> y(numel(w->out_shape));
-    for (size_t o = 0; o < y.size(); ++o) {
-        double s = 0.0;
-        for (int t = 0; t < w->size; ++t) s += std::pow(std::fabs(double(x.data()[w->index[o * size_t(w->size) + size_t(t)]])), p);
-        y[o] = float(std::pow(s, 1.0 / p));
-    }
-    return make_result("lp_pool2d", w->out_shape, std::move(y), {&x}, [x, w, p](Node& self) {
+    Windows w = windows(x, k, stride, "lp_pool2d");
+    std::vector<double> sums(w.outputs(), 0.0);
+    const float* px = x.data();
+    w.each([&](size_t o, size_t j) { sums[o] += std::pow(std::fabs(double(px[j])), p); });
+    std::vector<float> y(w.outputs());
+    for (size_t o = 0; o < y.size(); ++o) y[o] = float(std::pow(sums[o], 1.0 / p));
+    return make_result("lp_pool2d", w.out_shape(), std::move(y), {&x}, [x, w, p](Node& self) {
         float* gx = x.node()->grad_buffer();
-        for (size_t o = 0; o < self.grad.size(); ++o) {
-            double yo = self.data[o];
-            if (yo == 0.0) continue;
-            for (int t = 0; t < w->size; ++t) {
-                size_t j = w->index[o * size_t(w->size) + size_t(t)];
-                double xj = x.data()[j];
-                double d = (xj > 0 ? 1.0 : xj < 0 ? -1.0 : 0.0) * std::pow(std::fabs(xj) / yo, p - 1.0);
-                gx[j] += float(d * self.grad[o]);
-            }
-        }
+        const float* px = x.data();
+        w.each([&](size_t o, size_t j) {
+            double yo = self.data[o], xj = px[j];
+            if (yo == 0.0) return;
+            double d = (xj > 0 ? 1.0 : xj < 0 ? -1.0 : 0.0) * std::pow(std::fabs(xj) / yo, p - 1.0);
+            gx[j] += float(d * self.grad[o]);
+        });
     });
 }
 
