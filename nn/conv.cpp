@@ -58,7 +58,8 @@ void im2col(const ConvShape& s, const float* x, float* cols) {
             }
             const float* in = x + (size_t(c) * s.H + size_t(y)) * s.W - s.pad + v;  // in[j*s] = x[c, y, j*s - p + v]
             std::fill(row, row + j_lo, 0.0f);
-            for (int j = j_lo; j < j_hi; ++j) row[j] = in[j * s.stride];
+            if (s.stride == 1) std::copy(in + j_lo, in + j_hi, row + j_lo);  // the common case: one block copy
+            else for (int j = j_lo; j < j_hi; ++j) row[j] = in[j * s.stride];
             std::fill(row + j_hi, row + s.OW, 0.0f);
         }
     }

@@ -1,10 +1,12 @@
 #include "nn/pool.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <memory>
 
 #include "nn/ops.hpp"
+#include "nn/parallel.hpp"
 #include "util/error.hpp"
 
 namespace gb {
@@ -15,11 +17,18 @@ struct Windows {
     int batch, planes, H, W, k, stride, OH, OW;  // planes = batch * channels
     Shape out_shape() const { return {batch, planes / batch, OH, OW}; }
     size_t outputs() const { return size_t(planes) * OH * OW; }
-    // Calls visit(o, j) for every output o and every flat input index j of its window.
+    // Calls visit(o, j) for every output o and every flat input index j of
+    // its window, with the planes spread over the threads (outputs of
+    // different planes never share an input).
     template <typename Visit>
     void each(Visit visit) const {
-        size_t o = 0;
-        for (int plane = 0; plane < planes; ++plane)
+        const int tasks = std::min(planes, 16);
+        parallel_for(tasks, [&](int task) { each_in(planes * task / tasks, planes * (task + 1) / tasks, visit); });
+    }
+    template <typename Visit>
+    void each_in(int first_plane, int end_plane, Visit& visit) const {
+        size_t o = size_t(first_plane) * OH * OW;
+        for (int plane = first_plane; plane < end_plane; ++plane)
             for (int i = 0; i < OH; ++i)
                 for (int jj = 0; jj < OW; ++jj, ++o)
                     for (int u = 0; u < k; ++u) {
