@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdint>
 #include <memory>
 
 #include "nn/ops.hpp"
@@ -79,11 +78,21 @@ Tensor gather_max(const Tensor& x, Shape out_shape, std::vector<size_t> argmax, 
 
 Tensor max_pool2d(const Tensor& x, int k, int stride, std::vector<size_t>* switches) {
     Windows w = windows(x, k, stride, "max_pool2d");
-    const size_t none = SIZE_MAX;
-    std::vector<size_t> argmax(w.outputs(), none);
+    std::vector<size_t> argmax(w.outputs());
     const float* px = x.data();
-    w.each([&](size_t o, size_t j) {  // the first maximum in reading order wins ties
-        if (argmax[o] == none || px[j] > px[argmax[o]]) argmax[o] = j;
+    const int tasks = std::min(w.planes, 16);
+    parallel_for(tasks, [&](int task) {
+        for (int plane = w.planes * task / tasks; plane < w.planes * (task + 1) / tasks; ++plane)
+            for (int i = 0; i < w.OH; ++i)
+                for (int j = 0; j < w.OW; ++j) {
+                    size_t corner = (size_t(plane) * w.H + size_t(i * stride)) * w.W + size_t(j * stride), best = corner;
+                    for (int u = 0; u < k; ++u)
+                        for (int v = 0; v < k; ++v) {  // the first maximum in reading order wins ties
+                            size_t at = corner + size_t(u) * w.W + size_t(v);
+                            if (px[at] > px[best]) best = at;
+                        }
+                    argmax[(size_t(plane) * w.OH + size_t(i)) * w.OW + size_t(j)] = best;
+                }
     });
     return gather_max(x, w.out_shape(), std::move(argmax), "max_pool2d", switches);
 }
