@@ -71,13 +71,15 @@ demo: deps
 	@echo "predictions: runs/mlp_predictions.png"
 
 # Speed against PyTorch on this machine (not a test).
-BENCH_MODELS ?= mlp lenet
+BENCH_MODELS ?= mlp lenet lstm
 bench:
 	@bash scripts/install-deps.sh bench
 	@$(MAKE) --no-print-directory data $(GLASSBOX)
 	cd bench && for model in $(BENCH_MODELS); do \
 	    GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) /usr/bin/python3 train_epoch.py $(abspath $(BUILD)) $$model || exit 1; \
 	done
+	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) /usr/bin/python3 textcnn_epoch.py $(abspath $(BUILD))
+	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) /usr/bin/python3 svm_baseline.py
 
 clean:
 	rm -rf $(BUILD)
