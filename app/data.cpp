@@ -103,6 +103,12 @@ DataSplits load_data(const std::string& name, InputKind kind, int test_limit, co
     throw Error("unknown data set '" + name + "'; choose one of: mnist, 20news");
 }
 
+DataSplits load_mnist_data(int limit) {
+    TextSettings slice;  // MNIST needs no text settings, only the size of the training slice
+    slice.train_limit = limit;
+    return load_data("mnist", InputKind::Image, limit, slice);
+}
+
 DataSplits load_data_from_record(const std::string& record, InputKind kind, int test_limit) {
     std::istringstream in(record);
     std::string name, key;

@@ -56,6 +56,8 @@ struct DataSplits {
 // text.train_limit. Throws gb::Error for an unknown name or a
 // model/data mismatch (a CNN on text).
 DataSplits load_data(const std::string& name, InputKind kind, int test_limit = 0, const TextSettings& text = {});
+// MNIST, the first `limit` examples of each split (0: all), for the tutorials.
+DataSplits load_mnist_data(int limit = 0);
 // The same from a record written by DataSplits::record().
 DataSplits load_data_from_record(const std::string& record, InputKind kind, int test_limit = 0);
 

@@ -27,7 +27,8 @@ glassbox = json.loads(out.strip().splitlines()[-1])["seconds_per_epoch"]
 torch.set_num_threads(os.cpu_count())
 torch.set_flush_denormal(True)
 x, y, vocabulary = ref.load_newsgroups_ids(data_dir)
-seconds = ref.train_epochs_adam(ref.TextCNN(vocabulary), x, y, epochs, batch=64, lr=0.003)
+seconds = ref.train_epochs(ref.TextCNN(vocabulary), x, y, epochs, batch=64,
+                           optimizer=lambda ps: torch.optim.Adam(ps, lr=0.003))
 pytorch = sum(seconds) / len(seconds)
 ratio = glassbox / pytorch
 print(f"textcnn on 20 Newsgroups, batch 64, Adam, {os.cpu_count()} threads, mean of {epochs} epochs:"

@@ -99,34 +99,15 @@ def load_newsgroups_ids(data_dir, length=400, min_count=2, max_words=20000):
     return torch.from_numpy(x), torch.tensor(labels), len(words) + 2
 
 
-def train_epochs_adam(model, x, y, epochs, batch, lr, seed=1):
-    """Seconds of each epoch of Adam on (x, y)."""
-    torch.manual_seed(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    model.train()
-    seconds = []
-    for _ in range(epochs):
-        start = time.perf_counter()
-        order = torch.randperm(len(y))
-        for i in range(0, len(y), batch):
-            idx = order[i:i + batch]
-            loss = torch.nn.functional.cross_entropy(model(x[idx]), y[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-        seconds.append(time.perf_counter() - start)
-    return seconds
-
-
 # name -> (model, shape of one example)
 MODELS = {"mlp": lambda: (mlp(), (784,)), "lenet": lambda: (lenet(), (1, 28, 28)),
           "lstm": lambda: (RowLSTM(), (28, 28))}
 
 
-def train_epochs(model, x, y, epochs, batch, lr, momentum, seed=1):
-    """Seconds of each epoch of SGD with momentum on (x, y), as glassbox trains."""
+def train_epochs(model, x, y, epochs, batch, optimizer, seed=1):
+    """Seconds of each epoch on (x, y); optimizer(parameters) makes the torch.optim optimizer."""
     torch.manual_seed(seed)
-    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    opt = optimizer(model.parameters())
     model.train()
     seconds = []
     for _ in range(epochs):

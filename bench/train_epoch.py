@@ -31,7 +31,8 @@ torch.set_num_threads(threads)
 torch.set_flush_denormal(True)  # glassbox flushes denormals too (nn/fpu.hpp)
 x, y = ref.load_mnist(data_dir, "train")
 net, shape = ref.MODELS[model]()
-seconds = ref.train_epochs(net, x.reshape((-1,) + shape), y, epochs, batch=64, lr=0.05, momentum=0.9)
+seconds = ref.train_epochs(net, x.reshape((-1,) + shape), y, epochs, batch=64,
+                           optimizer=lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9))
 pytorch = sum(seconds) / len(seconds)
 
 ratio = glassbox / pytorch

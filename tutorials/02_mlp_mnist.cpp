@@ -6,15 +6,12 @@
 //   --limit N   use only the first N training and test images (a quick run)
 //   --out DIR   where the pictures and the model go (default runs/02_mlp_mnist)
 #include <cstdio>
-#include <iostream>
 
-#include "app/flags.hpp"
+#include "app/program.hpp"
 #include "app/training.hpp"
-#include "nn/runtime.hpp"
 #include "nn/layers.hpp"
 #include "nn/ops.hpp"
 #include "nn/serialize.hpp"
-#include "util/error.hpp"
 #include "viz/plot.hpp"
 #include "viz/png.hpp"
 
@@ -23,12 +20,10 @@ using namespace gb;
 int run(const Flags& flags) {
     int epochs = flags.whole("epochs", 10, 1, 1000), limit = flags.whole("limit", 0, 0, 60000);
     std::string out = flags.text("out", "runs/02_mlp_mnist");
-    if (std::system(("mkdir -p '" + out + "'").c_str()) != 0) throw Error("cannot create folder " + out);
+    make_folder(out);
 
     // ---- the data: 28x28 grey images in [0, 1], flattened to 784 values -----
-    TextSettings slice;  // (MNIST needs no text settings, only the slice of the training set)
-    slice.train_limit = limit;
-    DataSplits mnist = load_data("mnist", InputKind::Image, limit, slice);
+    DataSplits mnist = load_mnist_data(limit);
     const LabeledSet &train = mnist.train, &test = mnist.test;
     std::printf("%d training and %d test images\n", train.count(), test.count());
 
@@ -89,12 +84,4 @@ int run(const Flags& flags) {
     return 0;
 }
 
-int main(int argc, char** argv) {
-    configure_runtime();
-    try {
-        return run(Flags("02_mlp_mnist", std::vector<std::string>(argv + 1, argv + argc), {"epochs", "limit", "out"}));
-    } catch (const Error& e) {
-        std::cerr << "02_mlp_mnist: error: " << e.what() << "\n";
-        return 1;
-    }
-}
+int main(int argc, char** argv) { return run_program("02_mlp_mnist", argc, argv, {"epochs", "limit", "out"}, run); }

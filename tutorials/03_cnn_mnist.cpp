@@ -5,14 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <iostream>
 
-#include "app/flags.hpp"
+#include "app/program.hpp"
 #include "app/training.hpp"
 #include "nn/conv_layers.hpp"
-#include "nn/runtime.hpp"
 #include "nn/serialize.hpp"
-#include "util/error.hpp"
 #include "viz/png.hpp"
 
 using namespace gb;
@@ -39,11 +36,9 @@ void save_filters(const std::string& path, Tensor& w) {
 int run(const Flags& flags) {
     int epochs = flags.whole("epochs", 10, 1, 1000), limit = flags.whole("limit", 0, 0, 60000);
     std::string out = flags.text("out", "runs/03_cnn_mnist");
-    if (std::system(("mkdir -p '" + out + "'").c_str()) != 0) throw Error("cannot create folder " + out);
+    make_folder(out);
 
-    TextSettings slice;  // (MNIST needs no text settings, only the slice of the training set)
-    slice.train_limit = limit;
-    DataSplits mnist = load_data("mnist", InputKind::Image, limit, slice);
+    DataSplits mnist = load_mnist_data(limit);
     const LabeledSet &train = mnist.train, &test = mnist.test;
     Model model = make_model("lenet", 1);
     std::printf("model (input 1x28x28):\n%s\n", model.net.describe().c_str());
@@ -96,12 +91,4 @@ int run(const Flags& flags) {
     return 0;
 }
 
-int main(int argc, char** argv) {
-    configure_runtime();
-    try {
-        return run(Flags("03_cnn_mnist", std::vector<std::string>(argv + 1, argv + argc), {"epochs", "limit", "out"}));
-    } catch (const Error& e) {
-        std::cerr << "03_cnn_mnist: error: " << e.what() << "\n";
-        return 1;
-    }
-}
+int main(int argc, char** argv) { return run_program("03_cnn_mnist", argc, argv, {"epochs", "limit", "out"}, run); }

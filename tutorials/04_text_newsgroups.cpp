@@ -4,14 +4,11 @@
 // usage: 04_text_newsgroups [--epochs N] [--limit N]
 //   --limit N  use N posts of each split, spread over the groups (a quick run)
 #include <cstdio>
-#include <iostream>
 
-#include "app/flags.hpp"
+#include "app/program.hpp"
 #include "app/training.hpp"
 #include "datasets/mnist.hpp"  // data_dir()
 #include "datasets/newsgroups.hpp"
-#include "nn/runtime.hpp"
-#include "util/error.hpp"
 
 using namespace gb;
 
@@ -86,12 +83,4 @@ int run(const Flags& flags) {
     return 0;
 }
 
-int main(int argc, char** argv) {
-    configure_runtime();
-    try {
-        return run(Flags("04_text_newsgroups", std::vector<std::string>(argv + 1, argv + argc), {"epochs", "limit"}));
-    } catch (const Error& e) {
-        std::cerr << "04_text_newsgroups: error: " << e.what() << "\n";
-        return 1;
-    }
-}
+int main(int argc, char** argv) { return run_program("04_text_newsgroups", argc, argv, {"epochs", "limit"}, run); }

@@ -6,16 +6,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <iostream>
 
-#include "app/flags.hpp"
+#include "app/program.hpp"
 #include "app/training.hpp"
 #include "nn/layers.hpp"
 #include "nn/lstm.hpp"
 #include "nn/ops.hpp"
-#include "nn/runtime.hpp"
 #include "nn/serialize.hpp"
-#include "util/error.hpp"
 #include "viz/plot.hpp"
 #include "viz/png.hpp"
 
@@ -24,11 +21,9 @@ using namespace gb;
 int run(const Flags& flags) {
     int epochs = flags.whole("epochs", 5, 1, 1000), limit = flags.whole("limit", 0, 0, 60000);
     std::string out = flags.text("out", "runs/05_lstm_unrolled");
-    if (std::system(("mkdir -p '" + out + "'").c_str()) != 0) throw Error("cannot create folder " + out);
+    make_folder(out);
 
-    TextSettings slice;  // (MNIST needs no text settings, only the slice of the training set)
-    slice.train_limit = limit;
-    DataSplits mnist = load_data("mnist", InputKind::Image, limit, slice);
+    DataSplits mnist = load_mnist_data(limit);
     Model model = make_model("lstm", 1);  // (28 rows, 28 pixels) -> LSTM 128 -> Linear 10
     std::printf("model (input: 28 rows of 28 pixels):\n%s\n", model.net.describe().c_str());
     Adam adam(parameter_tensors(model.net), 1e-3f);
@@ -80,12 +75,4 @@ int run(const Flags& flags) {
     return 0;
 }
 
-int main(int argc, char** argv) {
-    configure_runtime();
-    try {
-        return run(Flags("05_lstm_unrolled", std::vector<std::string>(argv + 1, argv + argc), {"epochs", "limit", "out"}));
-    } catch (const Error& e) {
-        std::cerr << "05_lstm_unrolled: error: " << e.what() << "\n";
-        return 1;
-    }
-}
+int main(int argc, char** argv) { return run_program("05_lstm_unrolled", argc, argv, {"epochs", "limit", "out"}, run); }

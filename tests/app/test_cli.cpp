@@ -123,7 +123,7 @@ namespace {
 // posts per split, each naming its group in the body ("about sci.space ...").
 void write_newsgroups(const TempDir& dir, int posts, const std::string& extra_word = "") {
     std::vector<std::pair<std::string, std::string>> files;
-    for (const std::string& split : {"train", "test"})
+    for (std::string split : {"train", "test"})
         for (const std::string& group : newsgroup_names())
             for (int i = 0; i < posts; ++i) {
                 std::string body = "From: someone\nSubject: hello\n\nthis post is about " + group + " number " +

@@ -1,0 +1,32 @@
+// program.hpp: what every tutorial's main does: the runtime set-up, its
+// flags, and a one-line error instead of a crash.
+#pragma once
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <set>
+#include <string>
+
+#include "app/flags.hpp"
+#include "nn/runtime.hpp"
+#include "util/error.hpp"
+
+namespace gb {
+
+inline int run_program(const std::string& name, int argc, char** argv, const std::set<std::string>& flags,
+                       const std::function<int(const Flags&)>& run) {
+    configure_runtime();
+    try {
+        return run(Flags(name, std::vector<std::string>(argv + 1, argv + argc), flags));
+    } catch (const Error& e) {
+        std::cerr << name << ": error: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+// Creates the folder (and its parents) for a program's output.
+inline void make_folder(const std::string& path) {
+    if (std::system(("mkdir -p '" + path + "'").c_str()) != 0) throw Error("cannot create folder " + path);
+}
+
+}  // namespace gb
