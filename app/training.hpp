@@ -30,7 +30,7 @@ EpochResult train_epoch(Model& model, Optimizer& optimizer, const LabeledSet& da
                         int epoch, const Progress& progress = nullptr);
 
 // Loss and accuracy in inference mode, without building a graph.
-EpochResult evaluate(Model& model, const LabeledSet& data, int batch_size = 256);
+EpochResult evaluate(Model& model, const LabeledSet& data, int batch_size = 64);
 
 // The predicted class of each example (argmax of the logits).
 std::vector<int> predict(Model& model, const LabeledSet& data, const std::vector<int>& indices);
