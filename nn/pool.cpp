@@ -86,10 +86,13 @@ Tensor max_pool2d(const Tensor& x, int k, int stride, std::vector<size_t>* switc
             for (int i = 0; i < w.OH; ++i)
                 for (int j = 0; j < w.OW; ++j) {
                     size_t corner = (size_t(plane) * w.H + size_t(i * stride)) * w.W + size_t(j * stride), best = corner;
+                    float top = px[corner];
                     for (int u = 0; u < k; ++u)
                         for (int v = 0; v < k; ++v) {  // the first maximum in reading order wins ties
                             size_t at = corner + size_t(u) * w.W + size_t(v);
-                            if (px[at] > px[best]) best = at;
+                            bool higher = px[at] > top;  // selects without a branch: maxima fall anywhere
+                            best = higher ? at : best;
+                            top = higher ? px[at] : top;
                         }
                     argmax[(size_t(plane) * w.OH + size_t(i)) * w.OW + size_t(j)] = best;
                 }
