@@ -1,0 +1,99 @@
+#include "explain/methods.hpp"
+
+#include <algorithm>
+
+#include "explain/rules.hpp"
+#include "util/error.hpp"
+
+namespace gb {
+
+const std::vector<std::string>& method_names() {
+    static const std::vector<std::string> names{"gradient",  "sensitivity",    "gradient-x-input",
+                                                "taylor",    "deconvnet",      "guided-backprop"};
+    return names;
+}
+
+namespace {
+
+// (B, T, E) -> (B, T): a word's relevance is the sum over its embedding dimensions.
+Tensor per_word(const Tensor& r) {
+    int B = r.dim(0), T = r.dim(1), E = r.dim(2);
+    Tensor words(Shape{B, T});
+    for (size_t k = 0; k < size_t(B) * T; ++k)
+        for (int e = 0; e < E; ++e) words.values()[k] += r.values()[k * size_t(E) + size_t(e)];
+    return words;
+}
+
+std::vector<float> explained_logits(const Propagation& p) {
+    std::vector<float> f;
+    int C = p.logits.dim(1);
+    for (size_t b = 0; b < p.targets.size(); ++b) f.push_back(p.logits.values()[b * size_t(C) + size_t(p.targets[b])]);
+    return f;
+}
+
+}  // namespace
+
+Explanation explain(Sequential& net, const Tensor& x, const std::string& method, const ExplainOptions& options) {
+    const auto& names = method_names();
+    if (std::find(names.begin(), names.end(), method) == names.end()) {
+        std::string list;
+        for (auto& n : names) list += (list.empty() ? "" : ", ") + n;
+        throw Error("unknown explanation method '" + method + "'; choose one of: " + list);
+    }
+    const int B = x.dim(0);
+    std::vector<int> targets = options.targets;
+    if (targets.empty()) targets.assign(size_t(B), -1);
+    if (targets.size() == 1 && B > 1) targets.assign(size_t(B), targets[0]);
+    const size_t stop = explainable_start(net);
+    GradientRule gradient;
+    DeconvnetRule deconvnet;
+    GuidedBackpropRule guided;
+    const Rule& rule = method == "deconvnet" ? static_cast<const Rule&>(deconvnet)
+                       : method == "guided-backprop" ? static_cast<const Rule&>(guided)
+                                                     : static_cast<const Rule&>(gradient);
+
+    Explanation e;
+    e.method = method;
+    Propagation p = propagate(net, x, targets, rule, options.trace, nullptr, stop);
+    e.targets = p.targets;
+    e.logit = explained_logits(p);
+    e.trace = p.trace;
+    Tensor r = p.signal;  // the gradient, or the modified backward signal
+    const Tensor& a = p.activation;
+
+    if (method == "sensitivity") {  // R_i = (df/dx_i)^2
+        for (float& v : r.values()) v = v * v;
+    } else if (method == "gradient-x-input") {  // R_i = x_i df/dx_i
+        for (size_t k = 0; k < r.numel(); ++k) r.values()[k] *= a.values()[k];
+    } else if (method == "taylor") {
+        // R_i = df/dx_i|x~ (x_i - x~_i). The gradient is taken just off the root, at
+        // x~ + 0.001 (x - x~): at the root itself a ReLU network's gradient is not defined
+        // (with x~ = 0 and no biases every unit sits on its kink).
+        if (stop > 0) throw Error("taylor: the root point is an input; text models are explained at their embeddings, "
+                                  "use gradient-x-input there");
+        size_t per_example = x.numel() / size_t(B);
+        if (!options.baseline.empty() && options.baseline.size() != per_example)
+            throw Error("taylor: the baseline has " + std::to_string(options.baseline.size()) +
+                        " values, an input has " + std::to_string(per_example));
+        Tensor root(x.shape()), near(x.shape());
+        for (size_t k = 0; k < x.numel(); ++k) {
+            float base = options.baseline.empty() ? 0.0f : options.baseline[k % per_example];
+            root.values()[k] = base;
+            near.values()[k] = base + 0.001f * (x.values()[k] - base);
+        }
+        Propagation at_root = propagate(net, near, p.targets, gradient, false, nullptr, 0);
+        Propagation f_root = propagate(net, root, p.targets, gradient, false, nullptr, 0);
+        std::vector<float> f_at_root = explained_logits(f_root);
+        r = at_root.signal;
+        for (size_t k = 0; k < r.numel(); ++k) r.values()[k] *= x.values()[k] - root.values()[k];
+        for (int b = 0; b < B; ++b) {
+            double sum = 0;
+            for (size_t k = 0; k < per_example; ++k) sum += r.values()[size_t(b) * per_example + k];
+            e.residual.push_back(float(double(e.logit[size_t(b)]) - f_at_root[size_t(b)] - sum));
+        }
+    }
+    e.relevance = stop > 0 ? per_word(r) : r;
+    return e;
+}
+
+}  // namespace gb

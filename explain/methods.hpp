@@ -1,0 +1,41 @@
+// methods.hpp: explanation methods by name, on top of the propagation
+// mechanism. Each returns relevance with the shape of the input batch.
+//
+//   gradient          R_i = df/dx_i                                    (saliency)
+//   sensitivity       R_i = (df/dx_i)^2            (Baehrens et al. 2010; Simonyan et al. 2014)
+//   gradient-x-input  R_i = x_i df/dx_i
+//   taylor            R_i = df/dx_i|x~ (x_i - x~_i), simple Taylor decomposition at a root
+//                     point x~ (zero, or a given baseline); the first-order residual
+//                     f(x) - f(x~) - sum_i R_i is reported
+//   deconvnet         the deconvnet signal at the input                (Zeiler & Fergus 2014)
+//   guided-backprop   the guided backprop signal at the input          (Springenberg et al. 2015)
+//
+// For text models the walk stops at the Embedding's output (B, T, E) and a
+// word's relevance is the sum over its embedding dimensions: (B, T).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "explain/propagation.hpp"
+
+namespace gb {
+
+struct ExplainOptions {
+    std::vector<int> targets;           // per example; empty or -1: the predicted class
+    std::vector<float> baseline;        // taylor: the root point x~ for one example; empty: zero
+    bool trace = false;
+};
+
+struct Explanation {
+    std::string method;
+    Tensor relevance;          // the input's shape, or (B, T) for text
+    std::vector<int> targets;  // the explained classes
+    std::vector<float> logit;  // the explained logits f(x)
+    std::vector<float> residual;  // taylor: f(x) - f(x~) - sum R per example; else empty
+    std::vector<TraceStep> trace;
+};
+
+const std::vector<std::string>& method_names();
+Explanation explain(Sequential& net, const Tensor& x, const std::string& method, const ExplainOptions& options = {});
+
+}  // namespace gb

@@ -1,0 +1,87 @@
+#include "explain/propagation.hpp"
+
+#include <algorithm>
+
+#include "nn/text_layers.hpp"
+#include "util/error.hpp"
+
+namespace gb {
+
+Tensor layer_gradient(Module& layer, const Tensor& input, const Tensor& upstream) {
+    Tensor a = input.detach().set_requires_grad();  // a fresh leaf: the graph is this layer alone
+    Tensor z = layer.forward(a);
+    if (z.shape() != upstream.shape())
+        throw Error("propagation: layer " + layer.describe() + " gives " + shape_str(z.shape()) +
+                    ", the signal has shape " + shape_str(upstream.shape()));
+    z.backward(upstream.values());
+    if (a.grad().empty()) return Tensor(a.shape());  // nothing flows back (e.g. a constant output)
+    return Tensor(a.shape(), a.grad());
+}
+
+namespace {
+
+TraceStep trace_step(const std::string& layer, const Tensor& signal) {
+    TraceStep t{layer, signal.shape(), 0, 0, 0, signal.values()};
+    for (float v : signal.values()) (v > 0 ? t.positive : t.negative) += v;
+    t.sum = t.positive + t.negative;
+    return t;
+}
+
+}  // namespace
+
+size_t explainable_start(Sequential& net) {
+    for (size_t i = 0; i < net.size(); ++i)
+        if (dynamic_cast<Embedding*>(&net[i])) return i + 1;
+    return 0;
+}
+
+Propagation propagate(Sequential& net, const Tensor& x, std::vector<int> targets, const Rule& rule, bool trace,
+                      const Filter* filter, size_t stop) {
+    net.set_training(false);
+    // 1. forward, recording each layer's input
+    std::vector<Tensor> inputs;
+    Tensor h = x.detach();
+    for (size_t i = 0; i < net.size(); ++i) {
+        inputs.push_back(h);
+        h = net[i].forward(h).detach();
+    }
+    Propagation p;
+    p.logits = h;
+    if (h.ndim() != 2) throw Error("propagation: the network's output must be (batch, classes), got " + shape_str(h.shape()));
+    const int B = h.dim(0), C = h.dim(1);
+    if (targets.size() != size_t(B))
+        throw Error("propagation: " + std::to_string(targets.size()) + " targets for a batch of " + std::to_string(B));
+    // 2. the seed: one-hot on each example's explained logit
+    Tensor signal(h.shape());
+    for (int b = 0; b < B; ++b) {
+        int& c = targets[size_t(b)];
+        const float* row = h.data() + size_t(b) * C;
+        if (c < 0) c = int(std::max_element(row, row + C) - row);
+        if (c >= C)
+            throw Error("target class " + std::to_string(c) + " does not exist; the model has classes 0-" +
+                        std::to_string(C - 1));
+        signal.values()[size_t(b) * C + size_t(c)] = 1.0f;
+    }
+    p.targets = targets;
+    if (trace) p.trace.push_back(trace_step("output", signal));
+    // 3. backwards through the layers
+    for (size_t i = net.size(); i-- > stop;) {
+        if (filter && filter->layer == i) {
+            size_t per_example = signal.numel() / size_t(B);
+            if (filter->mask.size() != per_example)
+                throw Error("filter: the mask has " + std::to_string(filter->mask.size()) + " values, layer " +
+                            std::to_string(i) + " (" + net[i].describe() + ") has " + std::to_string(per_example) +
+                            " outputs per example");
+            for (size_t k = 0; k < signal.numel(); ++k) signal.values()[k] *= filter->mask[k % per_example];
+        }
+        signal = rule.propagate(net[i], inputs[i], signal);
+        if (trace) p.trace.push_back(trace_step(i == 0 ? "input" : "after " + net[i - 1].describe(), signal));
+    }
+    for (auto& np : net.parameters()) np.second.zero_grad();  // the walk's side effect on them
+    p.signal = signal;
+    p.activation = inputs[stop];
+    p.stopped_at = stop;
+    return p;
+}
+
+}  // namespace gb

@@ -1,0 +1,72 @@
+// propagation.hpp: the one mechanism behind the backward-propagation family
+// of explanations (Montavon et al. 2018, sec. 3; GUIDE.md, "Explanations").
+//
+//   1. A forward pass through the layers records each layer's input a.
+//   2. The explained logit f_c is seeded as the signal at the output: one-hot on class c.
+//   3. Walking the layers backwards, a Rule turns the signal at a layer's
+//      output into the signal at its input, given a.
+//
+// Sensitivity analysis, gradient x input, deconvnet and guided backprop
+// differ only in the rule (rules.hpp); the mechanism can also keep only what
+// flows through chosen units of a layer (a filter) and record the signal at
+// every layer (a trace).
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "nn/module.hpp"
+
+namespace gb {
+
+// How the signal at a layer's output becomes the signal at its input.
+class Rule {
+public:
+    virtual ~Rule() = default;
+    virtual std::string name() const = 0;
+    // input: what the layer received in the forward pass, (B, ...);
+    // upstream: the signal at the layer's output, shaped as that output.
+    virtual Tensor propagate(Module& layer, const Tensor& input, const Tensor& upstream) const = 0;
+};
+
+// The chain rule through one layer: upstream^T (d output / d input), by the
+// layer's own (grad-checked) backward pass.
+Tensor layer_gradient(Module& layer, const Tensor& input, const Tensor& upstream);
+
+// The signal at one place of the network, for the trace.
+struct TraceStep {
+    std::string layer;  // where the signal is: "output", "after <layer record>", or "input"
+    Shape shape;
+    double sum = 0, positive = 0, negative = 0;  // of the signal; positive + negative = sum
+    std::vector<float> signal;
+};
+
+// Keeps only what flows through chosen units: after the walk reaches layer
+// `layer`'s output, the signal is multiplied by `mask` (1 keeps, 0 drops; the
+// shape of one example's output at that layer, broadcast over the batch).
+struct Filter {
+    size_t layer = 0;
+    std::vector<float> mask;
+};
+
+struct Propagation {
+    Tensor logits;             // (B, classes)
+    std::vector<int> targets;  // the explained class of each example
+    Tensor signal;             // at the network's input (or where the walk stopped), (B, ...)
+    Tensor activation;         // what the network had there in the forward pass, same shape
+    size_t stopped_at = 0;     // the walk went back through layers [stopped_at, n)
+    std::vector<TraceStep> trace;  // from the output back to the input, when asked for
+};
+
+// Explains logits[b, targets[b]] of `net` for the batch x (targets[b] < 0: the
+// predicted class). The walk stops before layer `stop` (default 0, the input;
+// a text model stops at its Embedding's output). Runs the net in inference
+// mode and leaves its parameters' gradients empty.
+Propagation propagate(Sequential& net, const Tensor& x, std::vector<int> targets, const Rule& rule,
+                      bool trace = false, const Filter* filter = nullptr, size_t stop = 0);
+
+// The largest layer index where a walk for `net` can stop: after an
+// Embedding (word relevance lives on its output), else 0.
+size_t explainable_start(Sequential& net);
+
+}  // namespace gb

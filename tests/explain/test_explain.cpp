@@ -1,0 +1,207 @@
+// The propagation mechanism and the gradient family: against autodiff and
+// finite differences, against slow literal re-implementations, and the
+// identities between methods.
+#include "explain/methods.hpp"
+#include "explain/rules.hpp"
+#include "helpers.hpp"
+#include "nn/conv_layers.hpp"
+#include "nn/layers.hpp"
+#include "nn/text_layers.hpp"
+#include "util/error.hpp"
+
+using namespace gb;
+using test::random_tensor;
+
+namespace {
+
+// conv 2@6x6 (pad 1) -> ReLU -> max pool 2 -> flatten -> 18 -> 5 -> ReLU -> 3
+Sequential small_cnn(Rng& rng) {
+    Sequential net;
+    net.emplace<Conv2d>(1, 2, 3, rng, 1, 1).emplace<ReLU>().emplace<MaxPool2d>(2, 2).emplace<Flatten>();
+    net.emplace<Linear>(18, 5, rng).emplace<ReLU>().emplace<Linear>(5, 3, rng);
+    for (auto& np : net.parameters())  // biases too, so that ReLUs switch both ways
+        for (float& v : np.second.values()) v = rng.uniform(-1, 1);
+    return net;
+}
+
+// The gradient of logit c w.r.t. x by one autodiff pass through the whole network.
+std::vector<float> autodiff_gradient(Sequential& net, const Tensor& x, int c) {
+    Tensor input = x.detach().set_requires_grad();
+    Tensor y = net.forward(input);
+    std::vector<float> seed(y.numel(), 0.0f);
+    for (int b = 0; b < y.dim(0); ++b) seed[size_t(b) * y.dim(1) + size_t(c)] = 1.0f;
+    y.backward(seed);
+    return input.grad();
+}
+
+// ---- the slow, literal deconvnet / guided backprop on small_cnn ----------------
+// Every layer written out as the papers' loops, for one example.
+std::vector<float> literal_backward(Sequential& net, const std::vector<float>& x, int c, bool guided) {
+    auto& conv = dynamic_cast<Conv2d&>(net[0]);
+    auto& fc1 = dynamic_cast<Linear&>(net[4]);
+    auto& fc2 = dynamic_cast<Linear&>(net[6]);
+    // forward, literally: z1 = conv(x), a1 = relu(z1), p = maxpool(a1), z2 = W1 p + b1, a2 = relu(z2)
+    std::vector<float> z1(2 * 6 * 6), a1(z1.size()), pooled(18), z2(5), a2(5);
+    std::vector<int> argmax(18);
+    for (int o = 0; o < 2; ++o)
+        for (int i = 0; i < 6; ++i)
+            for (int j = 0; j < 6; ++j) {
+                float sum = conv.bias().values()[size_t(o)];
+                for (int u = 0; u < 3; ++u)
+                    for (int v = 0; v < 3; ++v) {
+                        int y = i - 1 + u, xx = j - 1 + v;
+                        if (y >= 0 && y < 6 && xx >= 0 && xx < 6)
+                            sum += conv.weight().values()[size_t(o * 9 + u * 3 + v)] * x[size_t(y * 6 + xx)];
+                    }
+                z1[size_t(o * 36 + i * 6 + j)] = sum;
+                a1[size_t(o * 36 + i * 6 + j)] = std::max(0.0f, sum);
+            }
+    for (int o = 0; o < 2; ++o)
+        for (int i = 0; i < 3; ++i)
+            for (int j = 0; j < 3; ++j) {
+                int best = o * 36 + (2 * i) * 6 + 2 * j;
+                for (int u = 0; u < 2; ++u)
+                    for (int v = 0; v < 2; ++v) {
+                        int at = o * 36 + (2 * i + u) * 6 + 2 * j + v;
+                        if (a1[size_t(at)] > a1[size_t(best)]) best = at;
+                    }
+                argmax[size_t(o * 9 + i * 3 + j)] = best;
+                pooled[size_t(o * 9 + i * 3 + j)] = a1[size_t(best)];
+            }
+    for (int k = 0; k < 5; ++k) {
+        z2[size_t(k)] = fc1.bias().values()[size_t(k)];
+        for (int j = 0; j < 18; ++j) z2[size_t(k)] += fc1.weight().values()[size_t(k * 18 + j)] * pooled[size_t(j)];
+    }
+    // backward: the seed one-hot on c; W^T at linear layers; the rule at ReLUs; switches at the pool
+    auto relu_rule = [guided](float s, float input) {
+        float r = std::max(0.0f, s);               // deconvnet: relu of the signal
+        return guided && !(input > 0) ? 0.0f : r;  // guided: and only where the input was positive
+    };
+    std::vector<float> s2(5), s_pool(18, 0.0f), s1(72, 0.0f), sx(36, 0.0f);
+    for (int k = 0; k < 5; ++k) s2[size_t(k)] = relu_rule(fc2.weight().values()[size_t(c * 5 + k)], z2[size_t(k)]);
+    for (int j = 0; j < 18; ++j)
+        for (int k = 0; k < 5; ++k) s_pool[size_t(j)] += fc1.weight().values()[size_t(k * 18 + j)] * s2[size_t(k)];
+    for (int j = 0; j < 18; ++j) s1[size_t(argmax[size_t(j)])] += s_pool[size_t(j)];
+    for (size_t k = 0; k < s1.size(); ++k) s1[k] = relu_rule(s1[k], z1[k]);
+    for (int o = 0; o < 2; ++o)  // the transposed convolution
+        for (int i = 0; i < 6; ++i)
+            for (int j = 0; j < 6; ++j)
+                for (int u = 0; u < 3; ++u)
+                    for (int v = 0; v < 3; ++v) {
+                        int y = i - 1 + u, xx = j - 1 + v;
+                        if (y >= 0 && y < 6 && xx >= 0 && xx < 6)
+                            sx[size_t(y * 6 + xx)] +=
+                                conv.weight().values()[size_t(o * 9 + u * 3 + v)] * s1[size_t(o * 36 + i * 6 + j)];
+                    }
+    return sx;
+}
+
+}  // namespace
+
+TEST_CASE("the gradient method equals autodiff and finite differences", "[explain]") {
+    Rng rng(1);
+    Sequential net = small_cnn(rng);
+    Tensor x = random_tensor({3, 1, 6, 6}, rng, false);
+    Explanation e = explain(net, x, "gradient", {{2}});
+    CHECK(e.targets == std::vector<int>{2, 2, 2});
+    for (auto& np : net.parameters()) CHECK(np.second.grad().empty());  // explaining leaves no gradients behind
+    CHECK(e.relevance.values() == autodiff_gradient(net, x, 2));
+    // finite differences of logit 2 of the first example
+    for (size_t k : {0u, 7u, 20u, 35u}) {
+        Tensor up = x.detach(), down = x.detach();
+        up.values()[k] += 1e-3f;
+        down.values()[k] -= 1e-3f;
+        net.set_training(false);
+        double numeric = (net.forward(up).values()[2] - net.forward(down).values()[2]) / 2e-3;
+        CHECK(e.relevance.values()[k] == Approx(numeric).margin(2e-3));
+    }
+}
+
+TEST_CASE("deconvnet and guided backprop equal their literal definitions", "[explain]") {
+    Rng rng(2);
+    for (int trial = 0; trial < 5; ++trial) {
+        Sequential net = small_cnn(rng);
+        Tensor x = random_tensor({1, 1, 6, 6}, rng, false);
+        for (int c = 0; c < 3; ++c) {
+            for (bool guided : {false, true}) {
+                Explanation e = explain(net, x, guided ? "guided-backprop" : "deconvnet", {{c}});
+                std::vector<float> slow = literal_backward(net, x.values(), c, guided);
+                for (size_t k = 0; k < slow.size(); ++k) CHECK(e.relevance.values()[k] == Approx(slow[k]).margin(1e-5));
+            }
+        }
+    }
+}
+
+TEST_CASE("sensitivity squares the gradient; gradient x input equals Taylor at the zero root without biases",
+          "[explain]") {
+    Rng rng(3);
+    Sequential net;
+    net.emplace<Linear>(6, 8, rng).emplace<ReLU>().emplace<Linear>(8, 4, rng).emplace<ReLU>().emplace<Linear>(4, 3, rng);
+    for (auto& np : net.parameters())
+        if (np.first.find("bias") != std::string::npos) std::fill(np.second.values().begin(), np.second.values().end(), 0.0f);
+    Tensor x = random_tensor({4, 6}, rng, false);
+    Explanation g = explain(net, x, "gradient"), s = explain(net, x, "sensitivity");
+    for (size_t k = 0; k < g.relevance.numel(); ++k) CHECK(s.relevance.values()[k] == Approx(g.relevance.values()[k] * g.relevance.values()[k]));
+    Explanation gi = explain(net, x, "gradient-x-input"), t = explain(net, x, "taylor");
+    for (size_t k = 0; k < gi.relevance.numel(); ++k) CHECK(t.relevance.values()[k] == Approx(gi.relevance.values()[k]).margin(1e-5));
+    // a bias-free ReLU network is positively homogeneous: f(x) = x . grad f(x), so the residual vanishes
+    for (float r : t.residual) CHECK(r == Approx(0.0f).margin(1e-4));
+    for (size_t b = 0; b < 4; ++b) {
+        double sum = 0;
+        for (size_t k = 0; k < 6; ++k) sum += gi.relevance.values()[b * 6 + k];
+        CHECK(sum == Approx(gi.logit[b]).margin(1e-4));
+    }
+}
+
+TEST_CASE("Taylor at a baseline reports its first-order residual", "[explain]") {
+    Rng rng(4);
+    Sequential net = small_cnn(rng);
+    Tensor x = random_tensor({2, 1, 6, 6}, rng, false);
+    ExplainOptions at_x;
+    at_x.baseline = std::vector<float>(x.values().begin(), x.values().begin() + 36);  // the root = the first input
+    Explanation t = explain(net, x, "taylor", at_x);
+    for (size_t k = 0; k < 36; ++k) CHECK(t.relevance.values()[k] == 0.0f);  // nothing to explain at the root
+    CHECK(t.residual[0] == Approx(0.0f).margin(1e-5));
+    CHECK_THROWS_WITH(explain(net, x, "taylor", {{}, {1.0f, 2.0f}}), Catch::Contains("the baseline has 2 values"));
+}
+
+TEST_CASE("the trace records the signal at every layer; filters split it", "[explain]") {
+    Rng rng(5);
+    Sequential net = small_cnn(rng);
+    Tensor x = random_tensor({1, 1, 6, 6}, rng, false);
+    GradientRule gradient;
+    Propagation p = propagate(net, x, {1}, gradient, true);
+    REQUIRE(p.trace.size() == net.size() + 1);
+    CHECK(p.trace.front().layer == "output");
+    CHECK(p.trace.front().sum == Approx(1.0));
+    CHECK(p.trace.back().layer == "input");
+    CHECK(p.trace.back().signal == p.signal.values());
+    for (const TraceStep& t : p.trace) CHECK(t.positive + t.negative == Approx(t.sum));
+    // The gradient is linear in the seed: what flows through units {0, 1} of the
+    // hidden layer plus what flows through {2, 3, 4} is the whole.
+    Filter first{5, {1, 1, 0, 0, 0}}, rest{5, {0, 0, 1, 1, 1}};
+    Propagation a = propagate(net, x, {1}, gradient, false, &first), b = propagate(net, x, {1}, gradient, false, &rest);
+    for (size_t k = 0; k < 36; ++k)
+        CHECK(a.signal.values()[k] + b.signal.values()[k] == Approx(p.signal.values()[k]).margin(1e-6));
+    Filter bad{5, {1, 1}};
+    CHECK_THROWS_WITH(propagate(net, x, {1}, gradient, false, &bad), Catch::Contains("the mask has 2 values"));
+}
+
+TEST_CASE("text models are explained per word; bad requests name the problem", "[explain]") {
+    Rng rng(6);
+    Sequential text;
+    text.emplace<Embedding>(7, 4, 0, rng).emplace<Transpose>(1, 2).emplace<Conv1d>(4, 3, 1, rng);
+    text.emplace<ReLU>().emplace<MaxOverTime>().emplace<Linear>(3, 2, rng);
+    Tensor ids(Shape{1, 5}, {3, 1, 6, 0, 0});
+    Explanation e = explain(text, ids, "gradient-x-input");
+    CHECK(e.relevance.shape() == Shape{1, 5});
+    CHECK(e.relevance.values()[3] == 0.0f);  // padding embeds to zero: no relevance
+    CHECK_THROWS_WITH(explain(text, ids, "taylor"), Catch::Contains("text models are explained at their embeddings"));
+
+    Sequential tanh_net;
+    tanh_net.emplace<Linear>(3, 3, rng).emplace<Tanh>().emplace<Linear>(3, 2, rng);
+    Tensor x = random_tensor({1, 3}, rng, false);
+    CHECK_THROWS_WITH(explain(tanh_net, x, "deconvnet"), Catch::Contains("does not apply to layer 'Tanh'"));
+    CHECK_THROWS_WITH(explain(tanh_net, x, "gradient", {{5}}), Catch::Contains("target class 5 does not exist"));
+    CHECK_THROWS_WITH(explain(tanh_net, x, "lime"), Catch::Contains("unknown explanation method 'lime'"));
+}
