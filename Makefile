@@ -65,10 +65,12 @@ demo: deps
 	@mkdir -p runs
 	$(GLASSBOX) train --model mlp --data mnist --out runs/mlp.npz --curves runs/mlp_curves.png
 	$(GLASSBOX) predict --model runs/mlp.npz --data mnist --png runs/mlp_predictions.png
+	$(GLASSBOX) explain --model runs/mlp.npz --index 0 --method gradient-x-input --png runs/mlp_explained.png
 	@echo
 	@echo "model:       runs/mlp.npz"
 	@echo "curves:      runs/mlp_curves.png"
 	@echo "predictions: runs/mlp_predictions.png"
+	@echo "explanation: runs/mlp_explained.png (gradient x input for test digit 0)"
 
 # Speed against PyTorch on this machine (not a test).
 BENCH_MODELS ?= mlp lenet lstm

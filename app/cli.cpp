@@ -12,6 +12,8 @@
 #include "app/flags.hpp"
 #include "app/json.hpp"
 #include "app/training.hpp"
+#include "explain/methods.hpp"
+#include "nn/npz.hpp"
 #include "nn/serialize.hpp"
 #include "nn/text_layers.hpp"
 #include "util/error.hpp"
@@ -33,6 +35,9 @@ commands:
            (mlp, lenet, lenet-sum) or Adam lr 0.001 (lstm and the text models)
   eval     --model FILE.npz [--data mnist|20news] [--limit N]
   predict  --model FILE.npz --data mnist --png OUT.png [--count N] [--first I]
+  explain  --model FILE.npz --index I --method NAME [--target C] [--png OUT.png]
+           [--npy OUT.npy] [--trace yes] [--baseline zero|mean]
+           methods: gradient, sensitivity, gradient-x-input, taylor, deconvnet, guided-backprop
 
 The data folder is $GLASSBOX_DATA, or ./data (run `make data` to fill it).
 Every command prints one JSON object with its results as its last line.
@@ -209,6 +214,78 @@ int predict_command(const Flags& flags, std::ostream& out) {
     return 0;
 }
 
+// One test example explained: a heatmap, the relevance as .npy, a trace table.
+int explain_command(const Flags& flags, std::ostream& out) {
+    std::string path = flags.required("model"), method = flags.required("method");
+    std::string png = flags.text("png", ""), npy = flags.text("npy", ""), trace = flags.text("trace", "no");
+    if (trace != "yes" && trace != "no") throw Error("--trace takes yes or no, got '" + trace + "'");
+    Model model = load_model(path);
+    for (const std::string& file : {png, npy})
+        if (!file.empty()) check_writable(file);
+    DataSplits data = data_for(model, flags.text("data", ""), 0);
+    const LabeledSet& test = data.test;
+    int index = flags.whole("index", 0, 0, 1 << 30);
+    if (index >= test.count())
+        throw Error("--index " + std::to_string(index) + " is out of range: the test set has " +
+                    std::to_string(test.count()) + " examples (0-" + std::to_string(test.count() - 1) + ")");
+    ExplainOptions options;
+    options.targets = {flags.whole("target", -1, -1, 1 << 20)};
+    options.trace = trace == "yes";
+    std::string baseline = flags.text("baseline", "zero");
+    if (baseline == "mean") {  // taylor's root: the mean training input
+        options.baseline.assign(test.example_size, 0.0f);
+        std::vector<float> row(test.example_size);
+        for (int i = 0; i < data.train.count(); ++i) {
+            data.train.fill(i, row.data());
+            for (size_t k = 0; k < row.size(); ++k) options.baseline[k] += row[k] / float(data.train.count());
+        }
+    } else if (baseline != "zero") {
+        throw Error("--baseline takes zero or mean, got '" + baseline + "'");
+    }
+    Tensor x = gather_batch(test, {index}, model.input_shape);
+    Explanation e = explain(model.net, x, method, options);
+
+    const std::vector<float>& r = e.relevance.values();
+    double positive = 0, negative = 0;
+    for (float v : r) (v > 0 ? positive : negative) += v;
+    if (options.trace) {
+        out << "signal at                          shape              sum        positive   negative\n";
+        for (const TraceStep& t : e.trace) {
+            char line[160];
+            std::snprintf(line, sizeof line, "%-34s %-18s % .4e % .4e % .4e\n", t.layer.substr(0, 34).c_str(),
+                          shape_str(t.shape).c_str(), t.sum, t.positive, t.negative);
+            out << line;
+        }
+    }
+    Shape one(e.relevance.shape().begin() + 1, e.relevance.shape().end());
+    if (!npy.empty()) write_npy(npy, {"relevance", one, r});
+    bool image = input_kind(model.name) == InputKind::Image;
+    if (!png.empty()) {
+        if (!image) throw Error("--png draws images; " + model.name + " reads text (use --npy for its word relevance)");
+        save_heatmap(png, test.dense.data() + size_t(index) * test.example_size, r.data(), 28, 28);
+    }
+    JsonObject json;
+    json.add("command", "explain").add("model", path).add("method", method).add("index", index);
+    json.add("label", test.labels[size_t(index)]).add("target", e.targets[0]).add("logit", double(e.logit[0]));
+    json.add("relevance_sum", positive + negative).add("positive", positive).add("negative", negative);
+    if (!e.residual.empty()) json.add("taylor_residual", double(e.residual[0]));
+    if (!image) {  // the most relevant words of the post, in order
+        std::vector<int> order(r.size());
+        for (size_t k = 0; k < order.size(); ++k) order[k] = int(k);
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return r[size_t(a)] > r[size_t(b)]; });
+        std::string words;
+        for (size_t k = 0; k < std::min<size_t>(10, order.size()); ++k) {
+            int id = int(test.dense[size_t(index) * test.example_size + size_t(order[k])]);
+            if (id != Vocabulary::pad) words += (words.empty() ? "" : " ") + data.vocabulary.word(id);
+        }
+        json.add("top_words", words);
+    }
+    if (!png.empty()) json.add("png", png);
+    if (!npy.empty()) json.add("npy", npy);
+    out << json.str() << std::endl;
+    return 0;
+}
+
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -226,6 +303,11 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
                                 "length", "strip"}),
                          out, err);
         if (command == "eval") return eval(Flags("glassbox " + command, rest, {"model", "data", "limit"}), out);
+        if (command == "explain")
+            return explain_command(Flags("glassbox " + command, rest,
+                                         {"model", "data", "index", "method", "target", "png", "npy", "trace",
+                                          "baseline"}),
+                                   out);
         if (command == "predict")
             return predict_command(Flags("glassbox " + command, rest, {"model", "data", "png", "count", "first"}), out);
         err << "glassbox: error: unknown command '" << command << "'; run `glassbox help` for the list\n";

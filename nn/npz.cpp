@@ -102,6 +102,19 @@ NpyArray parse_npy(const std::string& bytes, const std::string& name, const std:
     return a;
 }
 
+// To "<path>.tmp", then renamed over path: a failed write leaves path as it was.
+void write_atomically(const std::string& path, const std::string& bytes) {
+    std::string tmp = path + ".tmp";
+    {
+        std::ofstream f(tmp, std::ios::binary);
+        if (!f) throw Error("cannot write " + tmp + ": check that the folder exists and is writable");
+        f.write(bytes.data(), std::streamsize(bytes.size()));
+        if (!f.flush()) throw Error("writing " + tmp + " failed (disk full?); " + path + " was left as it was");
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0)
+        throw Error("cannot rename " + tmp + " to " + path + "; the data is in " + tmp);
+}
+
 }  // namespace
 
 // ---- zip: local headers, then the central directory, then the end record ----
@@ -149,16 +162,10 @@ void write_npz(const std::string& path, const NpzArchive& archive) {
     put16(out, uint32_t(archive.comment.size()));
     out += archive.comment;
 
-    std::string tmp = path + ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::binary);
-        if (!f) throw Error("cannot write " + tmp + ": check that the folder exists and is writable");
-        f.write(out.data(), std::streamsize(out.size()));
-        if (!f.flush()) throw Error("writing " + tmp + " failed (disk full?); " + path + " was left as it was");
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0)
-        throw Error("cannot rename " + tmp + " to " + path + "; the model is in " + tmp);
+    write_atomically(path, out);
 }
+
+void write_npy(const std::string& path, const NpyArray& array) { write_atomically(path, npy_bytes(array)); }
 
 NpzArchive read_npz(const std::string& path) {
     std::ifstream f(path, std::ios::binary);

@@ -32,6 +32,8 @@ struct NpzArchive {
 // Writes atomically: to "<path>.tmp", then renamed over path, so a failed
 // write never destroys an existing file.
 void write_npz(const std::string& path, const NpzArchive& archive);
+// One array as a .npy file (numpy.load reads it), written the same way.
+void write_npy(const std::string& path, const NpyArray& array);
 NpzArchive read_npz(const std::string& path);
 
 }  // namespace gb

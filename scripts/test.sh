@@ -38,6 +38,8 @@ smoke "glassbox train"   "$build/glassbox" train --model mlp --data mnist --epoc
                          --out "$scratch/mlp.npz" --curves "$scratch/curves.png"
 smoke "glassbox eval"    "$build/glassbox" eval --model "$scratch/mlp.npz" --data mnist --limit 2000
 smoke "glassbox predict" "$build/glassbox" predict --model "$scratch/mlp.npz" --data mnist --png "$scratch/p.png"
+smoke "glassbox explain" "$build/glassbox" explain --model "$scratch/mlp.npz" --index 0 --method guided-backprop \
+                         --png "$scratch/h.png" --npy "$scratch/h.npy" --trace yes
 smoke "glassbox train bow-mlp" "$build/glassbox" train --model bow-mlp --data 20news --epochs 1 --limit 1000 \
                          --out "$scratch/bow.npz"
 smoke "glassbox eval bow-mlp" "$build/glassbox" eval --model "$scratch/bow.npz" --limit 1000

@@ -72,6 +72,16 @@ void Canvas::save_png(const std::string& path) const {
         throw Error("cannot write " + path + ": check that the folder exists and is writable");
 }
 
+void save_heatmap(const std::string& path, const float* image, const float* relevance, int rows, int cols, int zoom) {
+    const int gap = 8;
+    float scale = 0.0f;
+    for (int k = 0; k < rows * cols; ++k) scale = std::max(scale, std::fabs(relevance[k]));
+    Canvas canvas(2 * cols * zoom + gap, rows * zoom, {255, 255, 255});
+    canvas.draw_grey(0, 0, image, rows, cols, zoom);
+    canvas.draw_signed(cols * zoom + gap, 0, relevance, rows, cols, zoom, scale);
+    canvas.save_png(path);
+}
+
 void save_prediction_grid(const std::string& path, const std::vector<const float*>& images, int rows, int cols,
                           const std::vector<int>& predicted, const std::vector<int>& truth, int per_row) {
     const int zoom = 3, pad = 6, label_h = 5 * 3 + 6;

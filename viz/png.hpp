@@ -35,4 +35,9 @@ struct Canvas {
 void save_prediction_grid(const std::string& path, const std::vector<const float*>& images, int rows, int cols,
                           const std::vector<int>& predicted, const std::vector<int>& truth, int per_row = 8);
 
+// An image (rows x cols, grey in [0, 1]) beside its relevance map in the
+// diverging colormap, scaled so that the largest |relevance| is full colour.
+void save_heatmap(const std::string& path, const float* image, const float* relevance, int rows, int cols,
+                  int zoom = 8);
+
 }  // namespace gb

@@ -2,11 +2,13 @@
 // exit for every kind of bad input.
 #include <stdlib.h>
 
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include "app/cli.hpp"
 #include "app/training.hpp"
+#include "nn/npz.hpp"
 #include "datasets/newsgroups.hpp"
 #include "fake_data.hpp"
 #include "helpers.hpp"
@@ -32,6 +34,20 @@ struct DataDir {
     explicit DataDir(const std::string& path) { setenv("GLASSBOX_DATA", path.c_str(), 1); }
     ~DataDir() { unsetenv("GLASSBOX_DATA"); }
 };
+
+// A .npy file read back: the bytes after its header, as float32.
+NpyArray read_npy_file(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    REQUIRE(bytes.compare(0, 6, "\x93NUMPY") == 0);
+    size_t header = 10 + (uint8_t(bytes[8]) | uint8_t(bytes[9]) << 8);
+    NpyArray a;
+    std::string dict = bytes.substr(10, header - 10);
+    if (dict.find("'shape': (784,)") != std::string::npos) a.shape = {784};
+    a.values.resize((bytes.size() - header) / 4);
+    std::memcpy(a.values.data(), bytes.data() + header, a.values.size() * 4);
+    return a;
+}
 
 std::string last_line(const std::string& s) {
     std::string t = s.substr(0, s.find_last_not_of('\n') + 1);
@@ -161,4 +177,34 @@ TEST_CASE("text models train and evaluate, and refuse a vocabulary they were not
     CHECK(changed.err.find("the vocabulary and the model do not match") != std::string::npos);
     Run wrong = glassbox({"eval", "--model", dir / "textcnn.npz", "--data", "mnist"});
     CHECK(wrong.err.find("the model was trained on 20news, not mnist") != std::string::npos);
+}
+
+TEST_CASE("explain draws a heatmap, writes the relevance, prints a trace, and refuses bad requests", "[cli]") {
+    TempDir dir;
+    write_mnist(dir, 40, 28, 28, false);
+    DataDir data(dir.path);
+    REQUIRE(glassbox({"train", "--epochs", "1", "--out", dir / "m.npz"}).code == 0);
+    Run r = glassbox({"explain", "--model", dir / "m.npz", "--index", "3", "--method", "gradient-x-input", "--png",
+                      dir / "h.png", "--npy", dir / "r.npy", "--trace", "yes"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK(last_line(r.out).find("\"method\": \"gradient-x-input\"") != std::string::npos);
+    CHECK(r.out.find("signal at") != std::string::npos);  // the trace table
+    CHECK(std::ifstream(dir / "h.png").good());
+    NpyArray relevance = read_npy_file(dir / "r.npy");
+    CHECK(relevance.shape == Shape{784});
+
+    auto fails_with = [](const std::vector<std::string>& args, const std::string& message) {
+        Run f = glassbox(args);
+        INFO(f.err);
+        CHECK(f.code == 1);
+        CHECK(f.err.find(message) != std::string::npos);
+    };
+    fails_with({"explain", "--model", dir / "m.npz", "--index", "40", "--method", "gradient"}, "--index 40 is out of range");
+    fails_with({"explain", "--model", dir / "m.npz", "--index", "0", "--method", "gradient", "--target", "10"},
+               "target class 10 does not exist");
+    fails_with({"explain", "--model", dir / "m.npz", "--index", "0", "--method", "lrp"}, "unknown explanation method");
+    REQUIRE(glassbox({"train", "--model", "lstm", "--epochs", "1", "--out", dir / "lstm.npz"}).code == 0);
+    fails_with({"explain", "--model", dir / "lstm.npz", "--index", "0", "--method", "deconvnet"},
+               "does not apply to layer 'LSTM 28 128'");
 }
