@@ -36,8 +36,10 @@ commands:
   eval     --model FILE.npz [--data mnist|20news] [--limit N]
   predict  --model FILE.npz --data mnist --png OUT.png [--count N] [--first I]
   explain  --model FILE.npz --index I --method NAME [--target C] [--png OUT.png]
-           [--npy OUT.npy] [--trace yes] [--baseline zero|mean]
-           methods: gradient, sensitivity, gradient-x-input, taylor, deconvnet, guided-backprop
+           [--npy OUT.npy] [--trace yes] [--baseline zero|mean] [--samples N] [--noise F]
+           [--seed S] [--patch P] [--stride S]
+           methods: gradient, sensitivity, gradient-x-input, taylor, deconvnet, guided-backprop,
+           smoothgrad, integrated-gradients, occlusion
 
 The data folder is $GLASSBOX_DATA, or ./data (run `make data` to fill it).
 Every command prints one JSON object with its results as its last line.
@@ -231,6 +233,12 @@ int explain_command(const Flags& flags, std::ostream& out) {
     ExplainOptions options;
     options.targets = {flags.whole("target", -1, -1, 1 << 20)};
     options.trace = trace == "yes";
+    options.samples = flags.whole("samples", 50, 1, 100000);
+    options.noise = flags.real("noise", 0.15f, 0.0f, 10.0f);
+    options.seed = uint64_t(flags.whole("seed", 1, 0, 2147483647));
+    options.patch = flags.whole("patch", 4, 1, 28);
+    options.stride = flags.whole("stride", 2, 1, 28);
+    if (data.name == "mnist") options.image_height = options.image_width = 28;
     std::string baseline = flags.text("baseline", "zero");
     if (baseline == "mean") {  // taylor's root: the mean training input
         options.baseline.assign(test.example_size, 0.0f);
@@ -268,7 +276,7 @@ int explain_command(const Flags& flags, std::ostream& out) {
     json.add("command", "explain").add("model", path).add("method", method).add("index", index);
     json.add("label", test.labels[size_t(index)]).add("target", e.targets[0]).add("logit", double(e.logit[0]));
     json.add("relevance_sum", positive + negative).add("positive", positive).add("negative", negative);
-    if (!e.residual.empty()) json.add("taylor_residual", double(e.residual[0]));
+    if (!e.residual.empty()) json.add(method == "taylor" ? "taylor_residual" : "completeness_gap", double(e.residual[0]));
     if (!image) {  // the most relevant words of the post, in order
         std::vector<int> order(r.size());
         for (size_t k = 0; k < order.size(); ++k) order[k] = int(k);
@@ -306,7 +314,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (command == "explain")
             return explain_command(Flags("glassbox " + command, rest,
                                          {"model", "data", "index", "method", "target", "png", "npy", "trace",
-                                          "baseline"}),
+                                          "baseline", "samples", "noise", "seed", "patch", "stride"}),
                                    out);
         if (command == "predict")
             return predict_command(Flags("glassbox " + command, rest, {"model", "data", "png", "count", "first"}), out);

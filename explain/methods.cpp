@@ -3,13 +3,15 @@
 #include <algorithm>
 
 #include "explain/rules.hpp"
+#include "explain/sampling.hpp"
 #include "util/error.hpp"
 
 namespace gb {
 
 const std::vector<std::string>& method_names() {
-    static const std::vector<std::string> names{"gradient",  "sensitivity",    "gradient-x-input",
-                                                "taylor",    "deconvnet",      "guided-backprop"};
+    static const std::vector<std::string> names{"gradient",   "sensitivity",          "gradient-x-input",
+                                                "taylor",     "deconvnet",            "guided-backprop",
+                                                "smoothgrad", "integrated-gradients", "occlusion"};
     return names;
 }
 
@@ -58,6 +60,25 @@ Explanation explain(Sequential& net, const Tensor& x, const std::string& method,
     e.targets = p.targets;
     e.logit = explained_logits(p);
     e.trace = p.trace;
+    const bool sampling = method == "smoothgrad" || method == "integrated-gradients" || method == "occlusion";
+    if (sampling && stop > 0)
+        throw Error(method + " is implemented for models on images and vectors, not yet for text models; "
+                             "use gradient-x-input");
+    if (method == "smoothgrad") {
+        e.relevance = smoothgrad(net, x, e.targets, options.samples, options.noise, options.seed);
+        return e;
+    }
+    if (method == "integrated-gradients") {
+        e.relevance = integrated_gradients(net, x, e.targets, options.baseline, options.samples, &e.residual);
+        return e;
+    }
+    if (method == "occlusion") {
+        int H = options.image_height, W = options.image_width;
+        if (H == 0 && x.ndim() >= 3) H = x.dim(-2), W = x.dim(-1);
+        if (H == 0) throw Error("occlusion needs the image size of a flat input");
+        e.relevance = occlusion(net, x, e.targets, H, W, options.patch, options.stride);
+        return e;
+    }
     Tensor r = p.signal;  // the gradient, or the modified backward signal
     const Tensor& a = p.activation;
 

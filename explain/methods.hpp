@@ -9,6 +9,7 @@
 //                     f(x) - f(x~) - sum_i R_i is reported
 //   deconvnet         the deconvnet signal at the input                (Zeiler & Fergus 2014)
 //   guided-backprop   the guided backprop signal at the input          (Springenberg et al. 2015)
+//   smoothgrad, integrated-gradients, occlusion   see sampling.hpp (not yet for text models)
 //
 // For text models the walk stops at the Embedding's output (B, T, E) and a
 // word's relevance is the sum over its embedding dimensions: (B, T).
@@ -22,8 +23,13 @@ namespace gb {
 
 struct ExplainOptions {
     std::vector<int> targets;           // per example; empty or -1: the predicted class
-    std::vector<float> baseline;        // taylor: the root point x~ for one example; empty: zero
+    std::vector<float> baseline;        // taylor, integrated-gradients: x~ / x' for one example; empty: zero
     bool trace = false;
+    int samples = 50;                   // smoothgrad: noisy copies; integrated-gradients: path steps
+    float noise = 0.15f;                // smoothgrad: sigma as a fraction of the input's range
+    uint64_t seed = 1;                  // smoothgrad
+    int patch = 4, stride = 2;          // occlusion, on images of image_height x image_width
+    int image_height = 0, image_width = 0;  // 0: the input's last two dimensions
 };
 
 struct Explanation {
@@ -31,7 +37,8 @@ struct Explanation {
     Tensor relevance;          // the input's shape, or (B, T) for text
     std::vector<int> targets;  // the explained classes
     std::vector<float> logit;  // the explained logits f(x)
-    std::vector<float> residual;  // taylor: f(x) - f(x~) - sum R per example; else empty
+    std::vector<float> residual;  // taylor: f(x) - f(x~) - sum R; integrated-gradients: the
+                                  // completeness gap f(x) - f(x') - sum R; per example, else empty
     std::vector<TraceStep> trace;
 };
 

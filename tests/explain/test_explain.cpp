@@ -205,3 +205,52 @@ TEST_CASE("text models are explained per word; bad requests name the problem", "
     CHECK_THROWS_WITH(explain(tanh_net, x, "gradient", {{5}}), Catch::Contains("target class 5 does not exist"));
     CHECK_THROWS_WITH(explain(tanh_net, x, "lime"), Catch::Contains("unknown explanation method 'lime'"));
 }
+
+TEST_CASE("SmoothGrad with one noiseless sample is the gradient; the seed fixes the noise", "[explain]") {
+    Rng rng(7);
+    Sequential net = small_cnn(rng);
+    Tensor x = random_tensor({2, 1, 6, 6}, rng, false);
+    ExplainOptions one;
+    one.samples = 1;
+    one.noise = 0.0f;
+    CHECK(explain(net, x, "smoothgrad", one).relevance.values() == explain(net, x, "gradient").relevance.values());
+    ExplainOptions noisy;
+    noisy.samples = 5;
+    Tensor a = explain(net, x, "smoothgrad", noisy).relevance, b = explain(net, x, "smoothgrad", noisy).relevance;
+    CHECK(a.values() == b.values());
+    noisy.seed = 2;
+    CHECK(explain(net, x, "smoothgrad", noisy).relevance.values() != a.values());
+}
+
+TEST_CASE("integrated gradients: the completeness gap shrinks as the steps grow", "[explain]") {
+    Rng rng(8);
+    Sequential net = small_cnn(rng);
+    Tensor x = random_tensor({1, 1, 6, 6}, rng, false);
+    std::vector<double> gaps;
+    for (int steps : {2, 16, 256}) {
+        ExplainOptions o;
+        o.samples = steps;
+        gaps.push_back(std::fabs(explain(net, x, "integrated-gradients", o).residual.at(0)));
+    }
+    INFO("gaps " << gaps[0] << " " << gaps[1] << " " << gaps[2]);
+    CHECK(gaps[2] < gaps[0]);
+    CHECK(gaps[2] < 0.01);
+}
+
+TEST_CASE("occlusion of single pixels of a linear model gives w_i x_i", "[explain]") {
+    Rng rng(9);
+    Sequential net;
+    net.emplace<Flatten>().emplace<Linear>(16, 2, rng);
+    auto& fc = dynamic_cast<Linear&>(net[1]);
+    std::fill(fc.bias().values().begin(), fc.bias().values().end(), 0.0f);
+    Tensor x = random_tensor({1, 1, 4, 4}, rng, false);
+    ExplainOptions o;
+    o.targets = {1};
+    o.patch = 1;
+    o.stride = 1;
+    Explanation e = explain(net, x, "occlusion", o);
+    for (size_t i = 0; i < 16; ++i)
+        CHECK(e.relevance.values()[i] == Approx(fc.weight().values()[16 + i] * x.values()[i]).margin(1e-6));
+    o.patch = 5;
+    CHECK_THROWS_WITH(explain(net, x, "occlusion", o), Catch::Contains("does not fit"));
+}
