@@ -39,7 +39,7 @@ commands:
            [--npy OUT.npy] [--trace yes] [--baseline zero|mean] [--samples N] [--noise F]
            [--seed S] [--patch P] [--stride S]
            methods: gradient, sensitivity, gradient-x-input, taylor, deconvnet, guided-backprop,
-           smoothgrad, integrated-gradients, occlusion
+           smoothgrad, integrated-gradients, occlusion, gradcam, guided-gradcam
 
 The data folder is $GLASSBOX_DATA, or ./data (run `make data` to fill it).
 Every command prints one JSON object with its results as its last line.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "explain/gradcam.hpp"
 #include "explain/rules.hpp"
 #include "explain/sampling.hpp"
 #include "util/error.hpp"
@@ -11,7 +12,8 @@ namespace gb {
 const std::vector<std::string>& method_names() {
     static const std::vector<std::string> names{"gradient",   "sensitivity",          "gradient-x-input",
                                                 "taylor",     "deconvnet",            "guided-backprop",
-                                                "smoothgrad", "integrated-gradients", "occlusion"};
+                                                "smoothgrad", "integrated-gradients", "occlusion",
+                                                "gradcam",    "guided-gradcam"};
     return names;
 }
 
@@ -60,6 +62,10 @@ Explanation explain(Sequential& net, const Tensor& x, const std::string& method,
     e.targets = p.targets;
     e.logit = explained_logits(p);
     e.trace = p.trace;
+    if (method == "gradcam" || method == "guided-gradcam") {
+        e.relevance = method == "gradcam" ? gradcam(net, x, e.targets) : guided_gradcam(net, x, e.targets);
+        return e;
+    }
     const bool sampling = method == "smoothgrad" || method == "integrated-gradients" || method == "occlusion";
     if (sampling && stop > 0)
         throw Error(method + " is implemented for models on images and vectors, not yet for text models; "

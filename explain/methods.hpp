@@ -10,6 +10,7 @@
 //   deconvnet         the deconvnet signal at the input                (Zeiler & Fergus 2014)
 //   guided-backprop   the guided backprop signal at the input          (Springenberg et al. 2015)
 //   smoothgrad, integrated-gradients, occlusion   see sampling.hpp (not yet for text models)
+//   gradcam, guided-gradcam                       see gradcam.hpp (CNNs on images)
 //
 // For text models the walk stops at the Embedding's output (B, T, E) and a
 // word's relevance is the sum over its embedding dimensions: (B, T).

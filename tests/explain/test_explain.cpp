@@ -1,6 +1,7 @@
 // The propagation mechanism and the gradient family: against autodiff and
 // finite differences, against slow literal re-implementations, and the
 // identities between methods.
+#include "explain/gradcam.hpp"
 #include "explain/methods.hpp"
 #include "explain/rules.hpp"
 #include "helpers.hpp"
@@ -253,4 +254,38 @@ TEST_CASE("occlusion of single pixels of a linear model gives w_i x_i", "[explai
         CHECK(e.relevance.values()[i] == Approx(fc.weight().values()[16 + i] * x.values()[i]).margin(1e-6));
     o.patch = 5;
     CHECK_THROWS_WITH(explain(net, x, "occlusion", o), Catch::Contains("does not fit"));
+}
+
+TEST_CASE("Grad-CAM weighs the last convolution's maps by their mean gradient", "[explain]") {
+    Rng rng(10);
+    Sequential net = small_cnn(rng);  // the maps: after layer 1 (ReLU), (2, 6, 6)
+    Tensor x = random_tensor({1, 1, 6, 6}, rng, false);
+    // the definition, by autodiff through the part of the network after the maps
+    net.set_training(false);
+    Tensor A = net[1].forward(net[0].forward(x)).detach().set_requires_grad();
+    Tensor h = A;
+    for (size_t i = 2; i < net.size(); ++i) h = net[i].forward(h);
+    std::vector<float> seed(3, 0.0f);
+    seed[2] = 1.0f;
+    h.backward(seed);
+    std::vector<float> expected(36, 0.0f);
+    for (int k = 0; k < 2; ++k) {
+        double alpha = 0;
+        for (int i = 0; i < 36; ++i) alpha += A.grad()[size_t(k * 36 + i)] / 36.0;
+        for (int i = 0; i < 36; ++i) expected[size_t(i)] += float(alpha) * A.values()[size_t(k * 36 + i)];
+    }
+    for (float& v : expected) v = std::max(0.0f, v);
+    Tensor map = gradcam_map(net, x, {2});
+    for (size_t i = 0; i < 36; ++i) CHECK(map.values()[i] == Approx(expected[i]).margin(1e-5));
+    CHECK(explain(net, x, "gradcam", {{2}}).relevance.values() == map.values());  // same size: no resampling
+
+    Tensor half(Shape{1, 2, 2}, {0, 1, 2, 3});  // bilinear, sampling at pixel centres
+    Tensor up = upsample_bilinear(half, 4, 4);
+    CHECK(up.values()[0] == 0.0f);
+    CHECK(up.values()[1] == Approx(0.25f));
+    CHECK(up.values()[15] == 3.0f);
+
+    Sequential mlp;
+    mlp.emplace<Linear>(4, 2, rng);
+    CHECK_THROWS_WITH(explain(mlp, random_tensor({1, 4}, rng, false), "gradcam"), Catch::Contains("has none"));
 }
