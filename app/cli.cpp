@@ -18,6 +18,7 @@
 #include "nn/text_layers.hpp"
 #include "util/error.hpp"
 #include "viz/plot.hpp"
+#include "viz/html.hpp"
 #include "viz/png.hpp"
 
 namespace gb {
@@ -36,7 +37,7 @@ commands:
   eval     --model FILE.npz [--data mnist|20news] [--limit N]
   predict  --model FILE.npz --data mnist --png OUT.png [--count N] [--first I]
   explain  --model FILE.npz --index I --method NAME [--target C] [--png OUT.png]
-           [--npy OUT.npy] [--trace yes] [--baseline zero|mean] [--samples N] [--noise F]
+           [--html OUT.html] [--npy OUT.npy] [--trace yes] [--baseline zero|mean] [--samples N] [--noise F]
            [--seed S] [--patch P] [--stride S]
            methods: gradient, sensitivity, gradient-x-input, taylor, deconvnet, guided-backprop,
            smoothgrad, integrated-gradients, occlusion, gradcam, guided-gradcam
@@ -219,10 +220,11 @@ int predict_command(const Flags& flags, std::ostream& out) {
 // One test example explained: a heatmap, the relevance as .npy, a trace table.
 int explain_command(const Flags& flags, std::ostream& out) {
     std::string path = flags.required("model"), method = flags.required("method");
-    std::string png = flags.text("png", ""), npy = flags.text("npy", ""), trace = flags.text("trace", "no");
+    std::string png = flags.text("png", ""), npy = flags.text("npy", ""), html = flags.text("html", "");
+    std::string trace = flags.text("trace", "no");
     if (trace != "yes" && trace != "no") throw Error("--trace takes yes or no, got '" + trace + "'");
     Model model = load_model(path);
-    for (const std::string& file : {png, npy})
+    for (const std::string& file : {png, npy, html})
         if (!file.empty()) check_writable(file);
     DataSplits data = data_for(model, flags.text("data", ""), 0);
     const LabeledSet& test = data.test;
@@ -272,6 +274,18 @@ int explain_command(const Flags& flags, std::ostream& out) {
         if (!image) throw Error("--png draws images; " + model.name + " reads text (use --npy for its word relevance)");
         save_heatmap(png, test.dense.data() + size_t(index) * test.example_size, r.data(), 28, 28);
     }
+    if (!html.empty()) {
+        if (image) throw Error("--html colours the words of a post; " + model.name + " reads images (use --png)");
+        const std::string& text = data.test_texts[size_t(index)];
+        std::vector<WordSpan> words;
+        std::vector<Token> tokens = tokenize(text);
+        for (size_t t = 0; t < tokens.size() && t < r.size(); ++t) words.push_back({tokens[t].offset, tokens[t].length, r[t]});
+        int predicted = int(std::max_element(e.logits_row.begin(), e.logits_row.end()) - e.logits_row.begin());
+        save_text_heatmap(html, text, words,
+                          model.name + " " + method + ": explained " + data.class_names[size_t(e.targets[0])] +
+                              ", predicted " + data.class_names[size_t(predicted)] + ", true " +
+                              data.class_names[size_t(test.labels[size_t(index)])]);
+    }
     JsonObject json;
     json.add("command", "explain").add("model", path).add("method", method).add("index", index);
     json.add("label", test.labels[size_t(index)]).add("target", e.targets[0]).add("logit", double(e.logit[0]));
@@ -290,6 +304,7 @@ int explain_command(const Flags& flags, std::ostream& out) {
     }
     if (!png.empty()) json.add("png", png);
     if (!npy.empty()) json.add("npy", npy);
+    if (!html.empty()) json.add("html", html);
     out << json.str() << std::endl;
     return 0;
 }
@@ -313,7 +328,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (command == "eval") return eval(Flags("glassbox " + command, rest, {"model", "data", "limit"}), out);
         if (command == "explain")
             return explain_command(Flags("glassbox " + command, rest,
-                                         {"model", "data", "index", "method", "target", "png", "npy", "trace",
+                                         {"model", "data", "index", "method", "target", "png", "npy", "html", "trace",
                                           "baseline", "samples", "noise", "seed", "patch", "stride"}),
                                    out);
         if (command == "predict")

@@ -61,6 +61,7 @@ Explanation explain(Sequential& net, const Tensor& x, const std::string& method,
     Propagation p = propagate(net, x, targets, rule, options.trace, nullptr, stop);
     e.targets = p.targets;
     e.logit = explained_logits(p);
+    e.logits_row.assign(p.logits.data(), p.logits.data() + p.logits.dim(1));
     e.trace = p.trace;
     if (method == "gradcam" || method == "guided-gradcam") {
         e.relevance = method == "gradcam" ? gradcam(net, x, e.targets) : guided_gradcam(net, x, e.targets);

@@ -38,6 +38,7 @@ struct Explanation {
     Tensor relevance;          // the input's shape, or (B, T) for text
     std::vector<int> targets;  // the explained classes
     std::vector<float> logit;  // the explained logits f(x)
+    std::vector<float> logits_row;  // all logits of the first example
     std::vector<float> residual;  // taylor: f(x) - f(x~) - sum R; integrated-gradients: the
                                   // completeness gap f(x) - f(x') - sum R; per example, else empty
     std::vector<TraceStep> trace;

@@ -165,6 +165,17 @@ TEST_CASE("text models train and evaluate, and refuse a vocabulary they were not
         CHECK(eval.code == 0);
         CHECK(last_line(eval.out).find("\"test_examples\": 10") != std::string::npos);
     }
+    Run explained = glassbox({"explain", "--model", dir / "textcnn.npz", "--index", "2", "--method", "gradient-x-input",
+                              "--target", "0", "--html", dir / "post.html"});
+    INFO(explained.err);
+    REQUIRE(explained.code == 0);
+    CHECK(last_line(explained.out).find("\"top_words\": ") != std::string::npos);
+    std::ifstream page(dir / "post.html");
+    std::string html((std::istreambuf_iterator<char>(page)), std::istreambuf_iterator<char>());
+    CHECK(html.find("<span style=\"background:rgb(") != std::string::npos);
+    CHECK(html.find("explained alt.atheism") != std::string::npos);
+    CHECK(glassbox({"explain", "--model", dir / "textcnn.npz", "--index", "2", "--method", "gradient", "--png",
+                    dir / "x.png"}).err.find("--png draws images") != std::string::npos);
     // Trained on part of the posts: evaluation rebuilds the vocabulary from the same part.
     Run part = glassbox({"train", "--model", "textcnn", "--epochs", "1", "--limit", "30", "--min-count", "1",
                          "--out", dir / "part.npz"});

@@ -1,0 +1,18 @@
+#include <fstream>
+
+#include "helpers.hpp"
+#include "viz/html.hpp"
+
+using namespace gb;
+
+TEST_CASE("a text heatmap colours each word and escapes the text", "[viz]") {
+    test::TempDir dir;
+    std::string text = "a <b> & good day";
+    save_text_heatmap(dir / "t.html", text, {{8, 4, 1.0f}, {13, 3, -0.5f}}, "explained X");
+    std::ifstream f(dir / "t.html");
+    std::string html((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    CHECK(html.find("a &lt;b&gt; &amp; <span style=\"background:rgb(255,0,0)\" title=\"1\">good</span> "
+                    "<span style=\"background:rgb(128,128,255)\" title=\"-0.5\">day</span>") != std::string::npos);
+    CHECK(html.find("<title>explained X</title>") != std::string::npos);
+    CHECK_THROWS_WITH(save_text_heatmap(dir / "no/such/t.html", text, {}, ""), Catch::Contains("cannot write"));
+}

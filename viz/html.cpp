@@ -1,0 +1,57 @@
+#include "viz/html.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+#include "util/error.hpp"
+#include "viz/png.hpp"
+
+namespace gb {
+namespace {
+
+std::string escape(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '&') out += "&amp;";
+        else if (c == '<') out += "&lt;";
+        else if (c == '>') out += "&gt;";
+        else if (c == '"') out += "&quot;";
+        else out += c;
+    }
+    return out;
+}
+
+}  // namespace
+
+void save_text_heatmap(const std::string& path, const std::string& text, const std::vector<WordSpan>& words,
+                       const std::string& title) {
+    float scale = 0.0f;
+    for (const WordSpan& w : words) scale = std::max(scale, std::fabs(w.relevance));
+    std::string body;
+    size_t at = 0;
+    for (const WordSpan& w : words) {
+        if (w.offset < at || w.offset + w.length > text.size()) continue;
+        body += escape(text.substr(at, w.offset - at));
+        Rgb c = diverging(scale > 0 ? w.relevance / scale : 0.0f);
+        char style[96];
+        std::snprintf(style, sizeof style, "background:rgb(%d,%d,%d)", c.r, c.g, c.b);
+        char tip[32];
+        std::snprintf(tip, sizeof tip, "%.4g", double(w.relevance));
+        body += std::string("<span style=\"") + style + "\" title=\"" + tip + "\">" +
+                escape(text.substr(w.offset, w.length)) + "</span>";
+        at = w.offset + w.length;
+    }
+    body += escape(text.substr(std::min(at, text.size())));
+    std::ofstream f(path);
+    if (!f) throw Error("cannot write " + path + ": check that the folder exists and is writable");
+    f << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" << escape(title) << "</title>\n"
+      << "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto}"
+         "pre{white-space:pre-wrap;font-family:monospace;line-height:1.6}span{padding:0 1px}</style></head>\n"
+      << "<body><h3>" << escape(title) << "</h3>\n<p>red: evidence for the explained class, blue: against; "
+      << "hover a word for its relevance</p>\n<pre>" << body << "</pre></body></html>\n";
+    if (!f.flush()) throw Error("writing " + path + " failed");
+}
+
+}  // namespace gb

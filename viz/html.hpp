@@ -1,0 +1,20 @@
+// html.hpp: a text heatmap as one self-contained HTML page: each word of the
+// original text on a background from blue (against the class) through white
+// to red (for it), as in Fig. 2B of Samek et al.'s review.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace gb {
+
+struct WordSpan {
+    size_t offset = 0, length = 0;  // bytes of the text
+    float relevance = 0;
+};
+
+// Writes the page; `title` names the predicted and the explained class.
+// Throws gb::Error if the file cannot be written.
+void save_text_heatmap(const std::string& path, const std::string& text, const std::vector<WordSpan>& words,
+                       const std::string& title);
+
+}  // namespace gb
