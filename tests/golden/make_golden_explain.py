@@ -11,7 +11,7 @@ two made by replacing the ReLUs' backward pass with backward hooks:
 import numpy as np
 import torch
 
-torch.manual_seed(3)
+torch.manual_seed(0)
 net = torch.nn.Sequential(
     torch.nn.Conv2d(1, 2, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
     torch.nn.Linear(18, 5), torch.nn.ReLU(), torch.nn.Linear(5, 3))
