@@ -20,7 +20,9 @@ TEST_SRC  := $(wildcard tests/*.cpp tests/*/*.cpp)
 TEST_BIN  := $(BUILD)/tests/run_tests
 GLASSBOX  := $(BUILD)/glassbox
 
-all: $(GLASSBOX) $(TUTORIALS)
+BENCH_BIN := $(BUILD)/bench/explain_speed
+
+all: $(GLASSBOX) $(TUTORIALS) $(BENCH_BIN)
 
 $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -37,6 +39,9 @@ $(GLASSBOX): $(BUILD)/app/main.o $(LIB)
 	$(CXX) $(CXXFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/tutorials/%: $(BUILD)/tutorials/%.o $(LIB)
+	$(CXX) $(CXXFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	$(CXX) $(CXXFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/tests/%.o: override CXXFLAGS += -Itests
@@ -76,10 +81,12 @@ demo: deps
 BENCH_MODELS ?= mlp lenet lstm
 bench:
 	@bash scripts/install-deps.sh bench
-	@$(MAKE) --no-print-directory data $(GLASSBOX)
+	@$(MAKE) --no-print-directory data $(GLASSBOX) $(BENCH_BIN)
 	cd bench && for model in $(BENCH_MODELS); do \
 	    GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) /usr/bin/python3 train_epoch.py $(abspath $(BUILD)) $$model || exit 1; \
 	done
+	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) /usr/bin/python3 explain_speed.py $(abspath $(BUILD)) \
+	    $(abspath $(BUILD))/bench_lenet.npz
 	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) /usr/bin/python3 textcnn_epoch.py $(abspath $(BUILD))
 	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) /usr/bin/python3 svm_baseline.py
 

@@ -7,15 +7,16 @@
 
 namespace gb {
 
-Tensor layer_gradient(Module& layer, const Tensor& input, const Tensor& upstream) {
-    Tensor a = input.detach().set_requires_grad();  // a fresh leaf: the graph is this layer alone
-    Tensor z = layer.forward(a);
-    if (z.shape() != upstream.shape())
-        throw Error("propagation: layer " + layer.describe() + " gives " + shape_str(z.shape()) +
+Tensor layer_gradient(const LayerPass& pass, const Tensor& upstream) {
+    if (pass.output.shape() != upstream.shape())
+        throw Error("propagation: layer " + pass.layer.describe() + " gives " + shape_str(pass.output.shape()) +
                     ", the signal has shape " + shape_str(upstream.shape()));
-    z.backward(upstream.values());
-    if (a.grad().empty()) return Tensor(a.shape());  // nothing flows back (e.g. a constant output)
-    return Tensor(a.shape(), a.grad());
+    Tensor input = pass.input, output = pass.output;
+    input.zero_grad();
+    output.zero_grad();
+    output.backward(upstream.values());
+    if (input.grad().empty()) return Tensor(input.shape());  // nothing flows back (e.g. a constant output)
+    return Tensor(input.shape(), input.grad());
 }
 
 namespace {
@@ -38,13 +39,28 @@ size_t explainable_start(Sequential& net) {
 Propagation propagate(Sequential& net, const Tensor& x, std::vector<int> targets, const Rule& rule, bool trace,
                       const Filter* filter, size_t stop) {
     net.set_training(false);
-    // 1. forward, recording each layer's input
-    std::vector<Tensor> inputs;
+    // The parameters take no gradient during the walk: it needs only the
+    // signal, and their weight gradients would be wasted work.
+    std::vector<std::pair<Tensor, bool>> parameters;
+    for (auto& np : net.parameters()) {
+        parameters.push_back({np.second, np.second.requires_grad()});
+        np.second.set_requires_grad(false);
+    }
+    struct Restore {
+        std::vector<std::pair<Tensor, bool>>& saved;
+        ~Restore() {
+            for (auto& [p, flag] : saved) p.set_requires_grad(flag);
+        }
+    } restore{parameters};
+    // 1. forward, recording each layer's input (each a leaf of its layer's graph)
+    std::vector<LayerPass> passes;
     Tensor h = x.detach();
     for (size_t i = 0; i < net.size(); ++i) {
-        inputs.push_back(h);
-        h = net[i].forward(h).detach();
+        Tensor input = h.detach().set_requires_grad();
+        passes.push_back({net[i], input, net[i].forward(input)});
+        h = passes.back().output;
     }
+    h = h.detach();
     Propagation p;
     p.logits = h;
     if (h.ndim() != 2) throw Error("propagation: the network's output must be (batch, classes), got " + shape_str(h.shape()));
@@ -74,12 +90,11 @@ Propagation propagate(Sequential& net, const Tensor& x, std::vector<int> targets
                             " outputs per example");
             for (size_t k = 0; k < signal.numel(); ++k) signal.values()[k] *= filter->mask[k % per_example];
         }
-        signal = rule.propagate(net[i], inputs[i], signal);
+        signal = rule.propagate(passes[i], signal);
         if (trace) p.trace.push_back(trace_step(i == 0 ? "input" : "after " + net[i - 1].describe(), signal));
     }
-    for (auto& np : net.parameters()) np.second.zero_grad();  // the walk's side effect on them
     p.signal = signal;
-    p.activation = inputs[stop];
+    p.activation = passes[stop].input.detach();
     p.stopped_at = stop;
     return p;
 }

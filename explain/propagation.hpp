@@ -19,19 +19,26 @@
 
 namespace gb {
 
+// One layer of the recorded forward pass: its input (a leaf of its own small
+// graph) and the output computed from it.
+struct LayerPass {
+    Module& layer;
+    Tensor input;   // (B, ...)
+    Tensor output;  // layer.forward(input), with the graph back to input
+};
+
 // How the signal at a layer's output becomes the signal at its input.
 class Rule {
 public:
     virtual ~Rule() = default;
     virtual std::string name() const = 0;
-    // input: what the layer received in the forward pass, (B, ...);
     // upstream: the signal at the layer's output, shaped as that output.
-    virtual Tensor propagate(Module& layer, const Tensor& input, const Tensor& upstream) const = 0;
+    virtual Tensor propagate(const LayerPass& pass, const Tensor& upstream) const = 0;
 };
 
 // The chain rule through one layer: upstream^T (d output / d input), by the
-// layer's own (grad-checked) backward pass.
-Tensor layer_gradient(Module& layer, const Tensor& input, const Tensor& upstream);
+// layer's own (grad-checked) backward pass over the recorded graph.
+Tensor layer_gradient(const LayerPass& pass, const Tensor& upstream);
 
 // The signal at one place of the network, for the trace.
 struct TraceStep {
@@ -61,7 +68,8 @@ struct Propagation {
 // Explains logits[b, targets[b]] of `net` for the batch x (targets[b] < 0: the
 // predicted class). The walk stops before layer `stop` (default 0, the input;
 // a text model stops at its Embedding's output). Runs the net in inference
-// mode and leaves its parameters' gradients empty.
+// mode; its parameters take no gradient meanwhile (their requires_grad flags
+// are restored afterwards).
 Propagation propagate(Sequential& net, const Tensor& x, std::vector<int> targets, const Rule& rule,
                       bool trace = false, const Filter* filter = nullptr, size_t stop = 0);
 

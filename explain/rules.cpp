@@ -18,15 +18,15 @@ void require_linear_or_pooling(Module& layer, const std::string& rule) {
 
 }  // namespace
 
-Tensor GradientRule::propagate(Module& layer, const Tensor& input, const Tensor& upstream) const {
-    return layer_gradient(layer, input, upstream);
+Tensor GradientRule::propagate(const LayerPass& pass, const Tensor& upstream) const {
+    return layer_gradient(pass, upstream);
 }
 
 // ReLU: s_in = max(0, s_out)
-Tensor DeconvnetRule::propagate(Module& layer, const Tensor& input, const Tensor& upstream) const {
-    if (!is_relu(layer)) {
-        require_linear_or_pooling(layer, name());
-        return layer_gradient(layer, input, upstream);
+Tensor DeconvnetRule::propagate(const LayerPass& pass, const Tensor& upstream) const {
+    if (!is_relu(pass.layer)) {
+        require_linear_or_pooling(pass.layer, name());
+        return layer_gradient(pass, upstream);
     }
     Tensor s(upstream.shape());
     for (size_t k = 0; k < s.numel(); ++k) s.values()[k] = std::max(0.0f, upstream.values()[k]);
@@ -34,14 +34,14 @@ Tensor DeconvnetRule::propagate(Module& layer, const Tensor& input, const Tensor
 }
 
 // ReLU: s_in = max(0, s_out) * 1[a > 0]
-Tensor GuidedBackpropRule::propagate(Module& layer, const Tensor& input, const Tensor& upstream) const {
-    if (!is_relu(layer)) {
-        require_linear_or_pooling(layer, name());
-        return layer_gradient(layer, input, upstream);
+Tensor GuidedBackpropRule::propagate(const LayerPass& pass, const Tensor& upstream) const {
+    if (!is_relu(pass.layer)) {
+        require_linear_or_pooling(pass.layer, name());
+        return layer_gradient(pass, upstream);
     }
     Tensor s(upstream.shape());
-    for (size_t k = 0; k < s.numel(); ++k)
-        s.values()[k] = input.values()[k] > 0.0f ? std::max(0.0f, upstream.values()[k]) : 0.0f;
+    const float* a = pass.input.data();
+    for (size_t k = 0; k < s.numel(); ++k) s.values()[k] = a[k] > 0.0f ? std::max(0.0f, upstream.values()[k]) : 0.0f;
     return s;
 }
 

@@ -19,19 +19,19 @@ namespace gb {
 class GradientRule : public Rule {
 public:
     std::string name() const override { return "gradient"; }
-    Tensor propagate(Module& layer, const Tensor& input, const Tensor& upstream) const override;
+    Tensor propagate(const LayerPass& pass, const Tensor& upstream) const override;
 };
 
 class DeconvnetRule : public Rule {
 public:
     std::string name() const override { return "deconvnet"; }
-    Tensor propagate(Module& layer, const Tensor& input, const Tensor& upstream) const override;
+    Tensor propagate(const LayerPass& pass, const Tensor& upstream) const override;
 };
 
 class GuidedBackpropRule : public Rule {
 public:
     std::string name() const override { return "guided-backprop"; }
-    Tensor propagate(Module& layer, const Tensor& input, const Tensor& upstream) const override;
+    Tensor propagate(const LayerPass& pass, const Tensor& upstream) const override;
 };
 
 }  // namespace gb

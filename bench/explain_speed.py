@@ -1,0 +1,58 @@
+"""Explanations per second of `gradient` and `guided-backprop` on `lenet` at
+batch 64, in glassbox and with PyTorch autograd (guided backprop by ReLU
+backward hooks) on the same weights and images, in one run. Prints the ratio
+glassbox / PyTorch (above 1: glassbox is faster).
+
+usage: /usr/bin/python3 bench/explain_speed.py BUILD_DIR LENET.npz
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+
+import torch_reference as ref
+
+build, model_path = sys.argv[1], sys.argv[2]
+repeats = 20
+torch.set_num_threads(os.cpu_count())
+torch.set_flush_denormal(True)
+net = ref.lenet()
+z = np.load(model_path)
+net.load_state_dict({k: torch.from_numpy(z[k]) for k in z.files})
+net.eval()
+x, _ = ref.load_mnist(os.environ.get("GLASSBOX_DATA", "data"), "test")
+batches = [x[r * 64:(r + 1) * 64].reshape(64, 1, 28, 28) for r in range(repeats)]
+
+
+def torch_rate(guided):
+    hooks = [m.register_full_backward_hook(lambda m, gi, go: (torch.clamp(gi[0], min=0),))
+             for m in net if isinstance(m, torch.nn.ReLU)] if guided else []
+    def explain(b):
+        xi = b.clone().requires_grad_(True)
+        out = net(xi)
+        out.gather(1, out.argmax(1, keepdim=True)).sum().backward()
+        return xi.grad
+    explain(batches[0])
+    start = time.perf_counter()
+    for b in batches:
+        explain(b)
+    rate = 64 * repeats / (time.perf_counter() - start)
+    for h in hooks:
+        h.remove()
+    return rate
+
+
+results = {}
+for method, guided in [("gradient", False), ("guided-backprop", True)]:
+    out = subprocess.run([os.path.join(build, "bench", "explain_speed"), model_path, method, str(repeats)],
+                         check=True, capture_output=True, text=True).stdout
+    glassbox = json.loads(out.strip().splitlines()[-1])["explanations_per_second"]
+    pytorch = torch_rate(guided)
+    results[method] = {"glassbox": glassbox, "pytorch": pytorch, "ratio": glassbox / pytorch}
+    print(f"{method} on lenet, batch 64: glassbox {glassbox:.0f}/s, PyTorch {pytorch:.0f}/s, "
+          f"ratio {glassbox / pytorch:.2f}")
+print(json.dumps({"benchmark": "explain_speed", "results": results}))
