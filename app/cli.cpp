@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "app/flags.hpp"
+#include "app/program.hpp"
 #include "app/json.hpp"
 #include "app/training.hpp"
 #include "explain/methods.hpp"
@@ -36,9 +37,9 @@ commands:
            (mlp, lenet, lenet-sum) or Adam lr 0.001 (lstm and the text models)
   eval     --model FILE.npz [--data mnist|20news] [--limit N]
   predict  --model FILE.npz --data mnist --png OUT.png [--count N] [--first I]
-  explain  --model FILE.npz --index I --method NAME [--target C] [--png OUT.png]
-           [--html OUT.html] [--npy OUT.npy] [--trace yes] [--baseline zero|mean] [--samples N] [--noise F]
-           [--seed S] [--patch P] [--stride S]
+  explain  --model FILE.npz --index I[,I...] --method NAME[,NAME...] [--target C] [--png OUT.png]
+           [--overlay yes] [--html OUT.html] [--npy OUT.npy] [--trace yes] [--trace-png OUT.png]
+           [--baseline zero|mean|search] [--samples N] [--noise F] [--seed S] [--patch P] [--stride S]
            methods: gradient, sensitivity, gradient-x-input, taylor, deconvnet, guided-backprop,
            smoothgrad, integrated-gradients, occlusion, gradcam, guided-gradcam
 
@@ -46,35 +47,12 @@ The data folder is $GLASSBOX_DATA, or ./data (run `make data` to fill it).
 Every command prints one JSON object with its results as its last line.
 )";
 
-// Fails early, before any training, if `path` cannot be written.
-void check_writable(const std::string& path) {
-    std::string probe = path + ".tmp";
-    if (!std::ofstream(probe)) throw Error("cannot write " + path + ": check that its folder exists and is writable");
-    std::remove(probe.c_str());
-}
-
 void progress_bar(std::ostream& err, int epoch, int epochs, int done, int total, double loss) {
     const int width = 30;
     int filled = width * done / total;
     err << "\repoch " << epoch << "/" << epochs << " [" << std::string(size_t(filled), '#')
         << std::string(size_t(width - filled), '.') << "] " << done << "/" << total << " loss " << std::fixed
         << std::setprecision(4) << loss << std::defaultfloat << std::flush;
-}
-
-// The model's data, checked against the model: a text model must see the
-// vocabulary it was built for.
-DataSplits data_for(Model& model, const std::string& data_flag, int limit) {
-    std::string record = model.data.empty() ? data_flag : model.data;
-    if (record.empty()) throw Error("the model file does not say what it was trained on; pass --data mnist|20news");
-    std::string trained_on = record.substr(0, record.find(' '));
-    if (!data_flag.empty() && data_flag != trained_on)
-        throw Error("the model was trained on " + trained_on + ", not " + data_flag);
-    DataSplits data = load_data_from_record(record, input_kind(model.name), limit);
-    if (auto* embedding = dynamic_cast<Embedding*>(&model.net[0]); embedding && embedding->vocabulary() != data.vocabulary.size())
-        throw Error("the model was built for a vocabulary of " + std::to_string(embedding->vocabulary()) +
-                    " words, the data gives " + std::to_string(data.vocabulary.size()) +
-                    "; the vocabulary and the model do not match (was the data changed?)");
-    return data;
 }
 
 int train(const Flags& flags, std::ostream& out, std::ostream& err) {
@@ -165,7 +143,7 @@ int train(const Flags& flags, std::ostream& out, std::ostream& err) {
 int eval(const Flags& flags, std::ostream& out) {
     std::string path = flags.required("model");
     Model model = load_model(path);
-    DataSplits data = data_for(model, flags.text("data", ""), flags.whole("limit", 0, 0, 1 << 30));
+    DataSplits data = data_for_model(model, flags.text("data", ""), flags.whole("limit", 0, 0, 1 << 30));
     const LabeledSet& test_set = data.test;
     std::string data_name = data.name;
     EpochResult t = evaluate(model, test_set);
@@ -188,7 +166,7 @@ int predict_command(const Flags& flags, std::ostream& out) {
     if (input_kind(model.name) != InputKind::Image)
         throw Error("predict draws digits, and " + model.name + " reads text; use `glassbox eval` for it");
     check_writable(png);
-    DataSplits data = data_for(model, flags.text("data", ""), 0);
+    DataSplits data = data_for_model(model, flags.text("data", ""), 0);
     const LabeledSet& test_set = data.test;
     if (first + count > test_set.count())
         throw Error("--first " + std::to_string(first) + " --count " + std::to_string(count) + " runs past the " +
@@ -217,98 +195,6 @@ int predict_command(const Flags& flags, std::ostream& out) {
     return 0;
 }
 
-// One test example explained: a heatmap, the relevance as .npy, a trace table.
-int explain_command(const Flags& flags, std::ostream& out) {
-    std::string path = flags.required("model"), method = flags.required("method");
-    std::string png = flags.text("png", ""), npy = flags.text("npy", ""), html = flags.text("html", "");
-    std::string trace = flags.text("trace", "no");
-    if (trace != "yes" && trace != "no") throw Error("--trace takes yes or no, got '" + trace + "'");
-    Model model = load_model(path);
-    for (const std::string& file : {png, npy, html})
-        if (!file.empty()) check_writable(file);
-    DataSplits data = data_for(model, flags.text("data", ""), 0);
-    const LabeledSet& test = data.test;
-    int index = flags.whole("index", 0, 0, 1 << 30);
-    if (index >= test.count())
-        throw Error("--index " + std::to_string(index) + " is out of range: the test set has " +
-                    std::to_string(test.count()) + " examples (0-" + std::to_string(test.count() - 1) + ")");
-    ExplainOptions options;
-    options.targets = {flags.whole("target", -1, -1, 1 << 20)};
-    options.trace = trace == "yes";
-    options.samples = flags.whole("samples", 50, 1, 100000);
-    options.noise = flags.real("noise", 0.15f, 0.0f, 10.0f);
-    options.seed = uint64_t(flags.whole("seed", 1, 0, 2147483647));
-    options.patch = flags.whole("patch", 4, 1, 28);
-    options.stride = flags.whole("stride", 2, 1, 28);
-    if (data.name == "mnist") options.image_height = options.image_width = 28;
-    std::string baseline = flags.text("baseline", "zero");
-    if (baseline == "mean") {  // taylor's root: the mean training input
-        options.baseline.assign(test.example_size, 0.0f);
-        std::vector<float> row(test.example_size);
-        for (int i = 0; i < data.train.count(); ++i) {
-            data.train.fill(i, row.data());
-            for (size_t k = 0; k < row.size(); ++k) options.baseline[k] += row[k] / float(data.train.count());
-        }
-    } else if (baseline != "zero") {
-        throw Error("--baseline takes zero or mean, got '" + baseline + "'");
-    }
-    Tensor x = gather_batch(test, {index}, model.input_shape);
-    Explanation e = explain(model.net, x, method, options);
-
-    const std::vector<float>& r = e.relevance.values();
-    double positive = 0, negative = 0;
-    for (float v : r) (v > 0 ? positive : negative) += v;
-    if (options.trace) {
-        out << "signal at                          shape              sum        positive   negative\n";
-        for (const TraceStep& t : e.trace) {
-            char line[160];
-            std::snprintf(line, sizeof line, "%-34s %-18s % .4e % .4e % .4e\n", t.layer.substr(0, 34).c_str(),
-                          shape_str(t.shape).c_str(), t.sum, t.positive, t.negative);
-            out << line;
-        }
-    }
-    Shape one(e.relevance.shape().begin() + 1, e.relevance.shape().end());
-    if (!npy.empty()) write_npy(npy, {"relevance", one, r});
-    bool image = input_kind(model.name) == InputKind::Image;
-    if (!png.empty()) {
-        if (!image) throw Error("--png draws images; " + model.name + " reads text (use --npy for its word relevance)");
-        save_heatmap(png, test.dense.data() + size_t(index) * test.example_size, r.data(), 28, 28);
-    }
-    if (!html.empty()) {
-        if (image) throw Error("--html colours the words of a post; " + model.name + " reads images (use --png)");
-        const std::string& text = data.test_texts[size_t(index)];
-        std::vector<WordSpan> words;
-        std::vector<Token> tokens = tokenize(text);
-        for (size_t t = 0; t < tokens.size() && t < r.size(); ++t) words.push_back({tokens[t].offset, tokens[t].length, r[t]});
-        int predicted = int(std::max_element(e.logits_row.begin(), e.logits_row.end()) - e.logits_row.begin());
-        save_text_heatmap(html, text, words,
-                          model.name + " " + method + ": explained " + data.class_names[size_t(e.targets[0])] +
-                              ", predicted " + data.class_names[size_t(predicted)] + ", true " +
-                              data.class_names[size_t(test.labels[size_t(index)])]);
-    }
-    JsonObject json;
-    json.add("command", "explain").add("model", path).add("method", method).add("index", index);
-    json.add("label", test.labels[size_t(index)]).add("target", e.targets[0]).add("logit", double(e.logit[0]));
-    json.add("relevance_sum", positive + negative).add("positive", positive).add("negative", negative);
-    if (!e.residual.empty()) json.add(method == "taylor" ? "taylor_residual" : "completeness_gap", double(e.residual[0]));
-    if (!image) {  // the most relevant words of the post, in order
-        std::vector<int> order(r.size());
-        for (size_t k = 0; k < order.size(); ++k) order[k] = int(k);
-        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return r[size_t(a)] > r[size_t(b)]; });
-        std::string words;
-        for (size_t k = 0; k < std::min<size_t>(10, order.size()); ++k) {
-            int id = int(test.dense[size_t(index) * test.example_size + size_t(order[k])]);
-            if (id != Vocabulary::pad) words += (words.empty() ? "" : " ") + data.vocabulary.word(id);
-        }
-        json.add("top_words", words);
-    }
-    if (!png.empty()) json.add("png", png);
-    if (!npy.empty()) json.add("npy", npy);
-    if (!html.empty()) json.add("html", html);
-    out << json.str() << std::endl;
-    return 0;
-}
-
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -329,7 +215,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (command == "explain")
             return explain_command(Flags("glassbox " + command, rest,
                                          {"model", "data", "index", "method", "target", "png", "npy", "html", "trace",
-                                          "baseline", "samples", "noise", "seed", "patch", "stride"}),
+                                          "trace-png", "overlay", "baseline", "samples", "noise", "seed", "patch",
+                                          "stride"}),
                                    out);
         if (command == "predict")
             return predict_command(Flags("glassbox " + command, rest, {"model", "data", "png", "count", "first"}), out);

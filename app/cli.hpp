@@ -10,4 +10,8 @@ namespace gb {
 // last line is one JSON object), progress and errors to `err`.
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
+class Flags;
+// `glassbox explain` (explain_command.cpp).
+int explain_command(const Flags& flags, std::ostream& out);
+
 }  // namespace gb

@@ -5,6 +5,7 @@
 
 #include "datasets/mnist.hpp"
 #include "datasets/newsgroups.hpp"
+#include "nn/text_layers.hpp"
 #include "util/error.hpp"
 
 namespace gb {
@@ -125,6 +126,20 @@ DataSplits load_data_from_record(const std::string& record, InputKind kind, int 
     }
     text.strip = strip != 0;
     return load_data(name, kind, test_limit, text);
+}
+
+DataSplits data_for_model(Model& model, const std::string& data_flag, int test_limit) {
+    std::string record = model.data.empty() ? data_flag : model.data;
+    if (record.empty()) throw Error("the model file does not say what it was trained on; pass --data mnist|20news");
+    std::string trained_on = record.substr(0, record.find(' '));
+    if (!data_flag.empty() && data_flag != trained_on)
+        throw Error("the model was trained on " + trained_on + ", not " + data_flag);
+    DataSplits data = load_data_from_record(record, input_kind(model.name), test_limit);
+    if (auto* embedding = dynamic_cast<Embedding*>(&model.net[0]); embedding && embedding->vocabulary() != data.vocabulary.size())
+        throw Error("the model was built for a vocabulary of " + std::to_string(embedding->vocabulary()) +
+                    " words, the data gives " + std::to_string(data.vocabulary.size()) +
+                    "; the vocabulary and the model do not match (was the data changed?)");
+    return data;
 }
 
 }  // namespace gb

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "datasets/text.hpp"
+#include "nn/models.hpp"
 
 namespace gb {
 
@@ -60,5 +61,11 @@ DataSplits load_data(const std::string& name, InputKind kind, int test_limit = 0
 DataSplits load_mnist_data(int limit = 0);
 // The same from a record written by DataSplits::record().
 DataSplits load_data_from_record(const std::string& record, InputKind kind, int test_limit = 0);
+
+// The data a saved model was trained on, from its record (or `data_flag`
+// for a model file without one), with the test split limited to test_limit.
+// Throws gb::Error if the flag names other data than the record, or if a text
+// model's vocabulary does not match the one rebuilt from the data.
+DataSplits data_for_model(Model& model, const std::string& data_flag, int test_limit);
 
 }  // namespace gb

@@ -23,6 +23,8 @@ public:
         for (size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + std::to_string(values[i]);
         return raw(key, s + "]");
     }
+    // A value that is already JSON text (an array of objects, say).
+    JsonObject& add_raw(const std::string& key, const std::string& json) { return raw(key, json); }
     std::string str() const { return "{" + body_ + "}"; }
 
 private:

@@ -1,7 +1,9 @@
 // program.hpp: what every tutorial's main does: the runtime set-up, its
 // flags, and a one-line error instead of a crash.
 #pragma once
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <set>
@@ -22,6 +24,13 @@ inline int run_program(const std::string& name, int argc, char** argv, const std
         std::cerr << name << ": error: " << e.what() << "\n";
         return 1;
     }
+}
+
+// Fails early, before any long computation, if `path` cannot be written.
+inline void check_writable(const std::string& path) {
+    std::string probe = path + ".tmp";
+    if (!std::ofstream(probe)) throw Error("cannot write " + path + ": check that its folder exists and is writable");
+    std::remove(probe.c_str());
 }
 
 // Creates the folder (and its parents) for a program's output.

@@ -35,6 +35,43 @@ std::vector<float> explained_logits(const Propagation& p) {
     return f;
 }
 
+// A root of f_c near x, searched along the gradient: x~ = x - t g with g = df/dx(x)
+// and the smallest t > 0 found where f(x - t g) = 0 (bracketed by doubling t,
+// then 40 bisections). An example whose logit does not reach 0 within
+// t <= 2^20 / |g|^2 keeps the last point tried.
+Tensor root_along_gradient(Sequential& net, const Tensor& x, const Tensor& gradient, const std::vector<int>& targets) {
+    const int B = x.dim(0);
+    const size_t per_example = x.numel() / size_t(B);
+    Tensor root = x.detach();
+    for (int b = 0; b < B; ++b) {
+        const float* xb = x.data() + size_t(b) * per_example;
+        const float* g = gradient.data() + size_t(b) * per_example;
+        Shape one = x.shape();
+        one[0] = 1;
+        auto point = [&](double t) {
+            Tensor p(one);
+            for (size_t k = 0; k < per_example; ++k) p.values()[k] = xb[k] - float(t) * g[k];
+            return p;
+        };
+        auto f = [&](double t) {
+            Tensor y = net.forward(point(t));
+            return double(y.values()[size_t(targets[size_t(b)])]);
+        };
+        double norm2 = 0;
+        for (size_t k = 0; k < per_example; ++k) norm2 += double(g[k]) * g[k];
+        if (norm2 == 0 || f(0) <= 0) continue;  // nothing to descend, or already at or below the root
+        double lo = 0, hi = 1.0 / norm2;
+        while (f(hi) > 0 && hi < 1048576.0 / norm2) lo = hi, hi *= 2;
+        for (int i = 0; i < 40; ++i) {
+            double mid = 0.5 * (lo + hi);
+            (f(mid) > 0 ? lo : hi) = mid;
+        }
+        Tensor found = point(hi);
+        std::copy(found.values().begin(), found.values().end(), root.values().begin() + std::ptrdiff_t(size_t(b) * per_example));
+    }
+    return root;
+}
+
 }  // namespace
 
 Explanation explain(Sequential& net, const Tensor& x, const std::string& method, const ExplainOptions& options) {
@@ -94,7 +131,8 @@ Explanation explain(Sequential& net, const Tensor& x, const std::string& method,
     } else if (method == "gradient-x-input") {  // R_i = x_i df/dx_i
         for (size_t k = 0; k < r.numel(); ++k) r.values()[k] *= a.values()[k];
     } else if (method == "taylor") {
-        // R_i = df/dx_i|x~ (x_i - x~_i). The gradient is taken just off the root, at
+        // R_i = df/dx_i|x~ (x_i - x~_i), x~ zero, a given baseline, or a root searched along
+        // the gradient. The gradient is taken just off the root, at
         // x~ + 0.001 (x - x~): at the root itself a ReLU network's gradient is not defined
         // (with x~ = 0 and no biases every unit sits on its kink).
         if (stop > 0) throw Error("taylor: the root point is an input; text models are explained at their embeddings, "
@@ -104,11 +142,11 @@ Explanation explain(Sequential& net, const Tensor& x, const std::string& method,
             throw Error("taylor: the baseline has " + std::to_string(options.baseline.size()) +
                         " values, an input has " + std::to_string(per_example));
         Tensor root(x.shape()), near(x.shape());
-        for (size_t k = 0; k < x.numel(); ++k) {
-            float base = options.baseline.empty() ? 0.0f : options.baseline[k % per_example];
-            root.values()[k] = base;
-            near.values()[k] = base + 0.001f * (x.values()[k] - base);
-        }
+        for (size_t k = 0; k < x.numel(); ++k)
+            root.values()[k] = options.baseline.empty() ? 0.0f : options.baseline[k % per_example];
+        if (options.root_search) root = root_along_gradient(net, x, p.signal, e.targets);
+        for (size_t k = 0; k < x.numel(); ++k)
+            near.values()[k] = root.values()[k] + 0.001f * (x.values()[k] - root.values()[k]);
         Propagation at_root = propagate(net, near, p.targets, gradient, false, nullptr, 0);
         Propagation f_root = propagate(net, root, p.targets, gradient, false, nullptr, 0);
         std::vector<float> f_at_root = explained_logits(f_root);

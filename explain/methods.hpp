@@ -5,7 +5,8 @@
 //   sensitivity       R_i = (df/dx_i)^2            (Baehrens et al. 2010; Simonyan et al. 2014)
 //   gradient-x-input  R_i = x_i df/dx_i
 //   taylor            R_i = df/dx_i|x~ (x_i - x~_i), simple Taylor decomposition at a root
-//                     point x~ (zero, or a given baseline); the first-order residual
+//                     point x~ (zero, a given baseline, or a root f(x~) = 0 searched along
+//                     the gradient from x); the first-order residual
 //                     f(x) - f(x~) - sum_i R_i is reported
 //   deconvnet         the deconvnet signal at the input                (Zeiler & Fergus 2014)
 //   guided-backprop   the guided backprop signal at the input          (Springenberg et al. 2015)
@@ -25,6 +26,7 @@ namespace gb {
 struct ExplainOptions {
     std::vector<int> targets;           // per example; empty or -1: the predicted class
     std::vector<float> baseline;        // taylor, integrated-gradients: x~ / x' for one example; empty: zero
+    bool root_search = false;           // taylor: find a root along the gradient (see methods.cpp)
     bool trace = false;
     int samples = 50;                   // smoothgrad: noisy copies; integrated-gradients: path steps
     float noise = 0.15f;                // smoothgrad: sigma as a fraction of the input's range

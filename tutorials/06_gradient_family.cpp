@@ -34,22 +34,19 @@ Model train(const std::string& name, const LabeledSet& data, int epochs, const M
     return model;
 }
 
-// Rows: digits; columns: the digit, then one heatmap per method (each scaled to its own largest |R|).
+// Rows: digits; columns: the digit, then one heatmap per method.
 void save_grid(const std::string& path, Model& model, const LabeledSet& test, const std::vector<int>& digits) {
-    const int zoom = 3, cell = 28 * zoom + 6;
-    Canvas canvas(int(kMethods.size() + 1) * cell, int(digits.size()) * cell, {255, 255, 255});
-    for (size_t row = 0; row < digits.size(); ++row) {
-        const float* image = test.dense.data() + size_t(digits[row]) * test.example_size;
-        canvas.draw_grey(0, int(row) * cell, image, 28, 28, zoom);
-        Tensor x = gather_batch(test, {digits[row]}, model.input_shape);
-        for (size_t m = 0; m < kMethods.size(); ++m) {
-            Tensor r = explain(model.net, x, kMethods[m]).relevance;
-            float scale = 0;
-            for (float v : r.values()) scale = std::max(scale, std::fabs(v));
-            canvas.draw_signed(int(m + 1) * cell, int(row) * cell, r.data(), 28, 28, zoom, scale);
-        }
+    std::vector<Tensor> maps;  // kept alive for the grid's pointers
+    std::vector<HeatmapRow> grid;
+    for (int digit : digits) {
+        Tensor x = gather_batch(test, {digit}, model.input_shape);
+        HeatmapRow row{test.dense.data() + size_t(digit) * test.example_size, {}};
+        for (const std::string& method : kMethods) maps.push_back(explain(model.net, x, method).relevance);
+        grid.push_back(row);
     }
-    canvas.save_png(path);
+    for (size_t i = 0, m = 0; i < grid.size(); ++i)
+        for (size_t k = 0; k < kMethods.size(); ++k, ++m) grid[i].maps.push_back(maps[m].data());
+    save_heatmap_grid(path, grid, 28, 28, false, 3);
 }
 
 int run(const Flags& flags) {

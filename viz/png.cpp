@@ -72,13 +72,70 @@ void Canvas::save_png(const std::string& path) const {
         throw Error("cannot write " + path + ": check that the folder exists and is writable");
 }
 
-void save_heatmap(const std::string& path, const float* image, const float* relevance, int rows, int cols, int zoom) {
-    const int gap = 8;
-    float scale = 0.0f;
-    for (int k = 0; k < rows * cols; ++k) scale = std::max(scale, std::fabs(relevance[k]));
-    Canvas canvas(2 * cols * zoom + gap, rows * zoom, {255, 255, 255});
-    canvas.draw_grey(0, 0, image, rows, cols, zoom);
-    canvas.draw_signed(cols * zoom + gap, 0, relevance, rows, cols, zoom, scale);
+void Canvas::draw_signed_over(int x, int y, const float* map, const float* image, int rows, int cols, int zoom,
+                              float scale) {
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c) {
+            float v = scale > 0 ? map[r * cols + c] / scale : 0.0f, a = std::min(1.0f, std::fabs(v));
+            float grey = 255.0f * std::clamp(image[r * cols + c], 0.0f, 1.0f);
+            Rgb colour = diverging(v >= 0 ? 1.0f : -1.0f);
+            auto mix = [&](unsigned char channel) { return (unsigned char)std::lround(grey * (1 - a) + channel * a); };
+            fill(x + c * zoom, y + r * zoom, zoom, zoom, {mix(colour.r), mix(colour.g), mix(colour.b)});
+        }
+}
+
+void save_heatmap_grid(const std::string& path, const std::vector<HeatmapRow>& grid, int rows, int cols, bool overlay,
+                       int zoom) {
+    const int gap = 6, cell_w = cols * zoom + gap, cell_h = rows * zoom + gap;
+    size_t columns = 1;
+    for (const HeatmapRow& row : grid) columns = std::max(columns, row.maps.size() + 1);
+    Canvas canvas(int(columns) * cell_w, int(grid.size()) * cell_h, {255, 255, 255});
+    for (size_t i = 0; i < grid.size(); ++i) {
+        const int y = int(i) * cell_h;
+        canvas.draw_grey(0, y, grid[i].image, rows, cols, zoom);
+        for (size_t m = 0; m < grid[i].maps.size(); ++m) {
+            const float* map = grid[i].maps[m];
+            float scale = 0.0f;
+            for (int k = 0; k < rows * cols; ++k) scale = std::max(scale, std::fabs(map[k]));
+            if (overlay) canvas.draw_signed_over(int(m + 1) * cell_w, y, map, grid[i].image, rows, cols, zoom, scale);
+            else canvas.draw_signed(int(m + 1) * cell_w, y, map, rows, cols, zoom, scale);
+        }
+    }
+    canvas.save_png(path);
+}
+
+void save_signal_maps(const std::string& path, const std::vector<SignalMap>& rows) {
+    const int gap = 6, tile = 56;  // every tile about 56 pixels on its longer side
+    struct Layout { int tiles, h, w, zoom; };
+    std::vector<Layout> layout;
+    int width = gap, height = gap;
+    for (const SignalMap& m : rows) {
+        Layout l{1, 1, 1, 1};
+        if (m.shape.size() == 3) {
+            l = {m.shape[0], m.shape[1], m.shape[2], 1};
+        } else {  // a vector as a square-ish tile
+            int n = int(m.values.size());
+            l.w = int(std::ceil(std::sqrt(double(n))));
+            l.h = (n + l.w - 1) / l.w;
+        }
+        l.zoom = std::max(1, tile / std::max(l.h, l.w));
+        layout.push_back(l);
+        width = std::max(width, gap + l.tiles * (l.w * l.zoom + gap));
+        height += l.h * l.zoom + gap;
+    }
+    Canvas canvas(width, height, {255, 255, 255});
+    int y = gap;
+    for (size_t r = 0; r < rows.size(); ++r) {
+        const Layout& l = layout[r];
+        float scale = 0.0f;
+        for (float v : rows[r].values) scale = std::max(scale, std::fabs(v));
+        std::vector<float> padded(size_t(l.tiles) * l.h * l.w, 0.0f);
+        std::copy(rows[r].values.begin(), rows[r].values.end(), padded.begin());
+        for (int t = 0; t < l.tiles; ++t)
+            canvas.draw_signed(gap + t * (l.w * l.zoom + gap), y, padded.data() + size_t(t) * l.h * l.w, l.h, l.w,
+                               l.zoom, scale);
+        y += l.h * l.zoom + gap;
+    }
     canvas.save_png(path);
 }
 

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "nn/tensor.hpp"
+
 namespace gb {
 
 struct Rgb {
@@ -25,6 +27,9 @@ struct Canvas {
     // A signed map (rows x cols) in the diverging colormap of the LRP papers:
     // red for positive, blue for negative, white at zero; |v| = scale is full colour.
     void draw_signed(int x, int y, const float* map, int rows, int cols, int zoom, float scale);
+    // The same over a grey image: grey * (1 - a) + colour * a, with a = |v| / scale.
+    void draw_signed_over(int x, int y, const float* map, const float* image, int rows, int cols, int zoom,
+                          float scale);
     // Text of digits, '/', '?' and spaces in a 3x5 pixel font, each font pixel scale x scale.
     void draw_text(int x, int y, const std::string& text, Rgb c, int scale);
     void save_png(const std::string& path) const;  // throws gb::Error if it cannot be written
@@ -35,9 +40,26 @@ struct Canvas {
 void save_prediction_grid(const std::string& path, const std::vector<const float*>& images, int rows, int cols,
                           const std::vector<int>& predicted, const std::vector<int>& truth, int per_row = 8);
 
-// An image (rows x cols, grey in [0, 1]) beside its relevance map in the
-// diverging colormap, scaled so that the largest |relevance| is full colour.
-void save_heatmap(const std::string& path, const float* image, const float* relevance, int rows, int cols,
-                  int zoom = 8);
+// A grid of explanations: one row per input, its grey image (rows x cols
+// values in [0, 1]) and then one relevance map per column, each map in the
+// diverging colormap scaled so that its largest |relevance| is full colour.
+// With overlay, each map is drawn over its grey image, its colour's strength
+// following |relevance|.
+struct HeatmapRow {
+    const float* image;
+    std::vector<const float*> maps;
+};
+void save_heatmap_grid(const std::string& path, const std::vector<HeatmapRow>& grid, int rows, int cols,
+                       bool overlay = false, int zoom = 4);
+
+// Signals at several places of a network (a trace), one row each: a map of
+// shape (C, H, W) as C tiles, anything else as one square-ish tile; each row
+// scaled to its own largest |value| (the names are for the caller's legend).
+struct SignalMap {
+    std::string name;
+    Shape shape;  // of one example
+    std::vector<float> values;
+};
+void save_signal_maps(const std::string& path, const std::vector<SignalMap>& rows);
 
 }  // namespace gb

@@ -205,6 +205,16 @@ TEST_CASE("explain draws a heatmap, writes the relevance, prints a trace, and re
     NpyArray relevance = read_npy_file(dir / "r.npy");
     CHECK(relevance.shape == Shape{784});
 
+    Run grid = glassbox({"explain", "--model", dir / "m.npz", "--index", "0,5", "--method", "gradient,deconvnet",
+                         "--png", dir / "grid.png", "--overlay", "yes"});
+    REQUIRE(grid.code == 0);
+    CHECK(last_line(grid.out).find("\"explanations\": [{\"method\": \"gradient\", \"index\": 0") != std::string::npos);
+    CHECK(std::ifstream(dir / "grid.png").good());
+    Run traced = glassbox({"explain", "--model", dir / "m.npz", "--index", "1", "--method", "taylor", "--baseline",
+                           "search", "--trace-png", dir / "trace.png"});
+    CHECK(traced.code == 0);
+    CHECK(std::ifstream(dir / "trace.png").good());
+
     auto fails_with = [](const std::vector<std::string>& args, const std::string& message) {
         Run f = glassbox(args);
         INFO(f.err);
@@ -212,6 +222,10 @@ TEST_CASE("explain draws a heatmap, writes the relevance, prints a trace, and re
         CHECK(f.err.find(message) != std::string::npos);
     };
     fails_with({"explain", "--model", dir / "m.npz", "--index", "40", "--method", "gradient"}, "--index 40 is out of range");
+    fails_with({"explain", "--model", dir / "m.npz", "--index", "1,2", "--method", "gradient", "--npy", dir / "x.npy"},
+               "take one --index and one --method");
+    fails_with({"explain", "--model", dir / "m.npz", "--index", "1", "--method", "gradient", "--overlay", "maybe"},
+               "--overlay takes yes or no");
     fails_with({"explain", "--model", dir / "m.npz", "--index", "0", "--method", "gradient", "--target", "10"},
                "target class 10 does not exist");
     fails_with({"explain", "--model", dir / "m.npz", "--index", "0", "--method", "lrp"}, "unknown explanation method");

@@ -289,3 +289,21 @@ TEST_CASE("Grad-CAM weighs the last convolution's maps by their mean gradient", 
     mlp.emplace<Linear>(4, 2, rng);
     CHECK_THROWS_WITH(explain(mlp, random_tensor({1, 4}, rng, false), "gradcam"), Catch::Contains("has none"));
 }
+
+TEST_CASE("Taylor with a root searched along the gradient is exact for a linear model", "[explain]") {
+    Rng rng(11);
+    Sequential net;
+    net.emplace<Linear>(5, 2, rng);
+    Tensor x = random_tensor({3, 5}, rng, false);
+    ExplainOptions o;
+    o.targets = {0};
+    o.root_search = true;
+    Explanation e = explain(net, x, "taylor", o);
+    for (size_t b = 0; b < 3; ++b) {
+        if (e.logit[b] <= 0) continue;  // already below the root: explained from x itself
+        double sum = 0;
+        for (size_t k = 0; k < 5; ++k) sum += e.relevance.values()[b * 5 + k];
+        CHECK(sum == Approx(e.logit[b]).margin(1e-4));  // f(x~) = 0 and f is linear: R sums to f(x)
+        CHECK(e.residual[b] == Approx(0.0f).margin(1e-4));
+    }
+}

@@ -1,0 +1,183 @@
+// `glassbox explain`: explanations of test examples as heatmaps (one, or a
+// grid of inputs x methods), text pages, .npy files, trace tables and
+// pictures, and a JSON summary.
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "app/cli.hpp"
+#include "app/flags.hpp"
+#include "app/json.hpp"
+#include "app/program.hpp"
+#include "app/training.hpp"
+#include "explain/methods.hpp"
+#include "nn/npz.hpp"
+#include "nn/serialize.hpp"
+#include "util/error.hpp"
+#include "viz/html.hpp"
+#include "viz/png.hpp"
+
+namespace gb {
+namespace {
+
+std::vector<std::string> split_commas(const std::string& s) {
+    std::vector<std::string> parts;
+    std::istringstream in(s);
+    for (std::string part; std::getline(in, part, ',');)
+        if (!part.empty()) parts.push_back(part);
+    return parts;
+}
+
+std::vector<int> parse_indices(const std::string& text, int count) {
+    std::vector<int> indices;
+    for (const std::string& part : split_commas(text)) {
+        char* end = nullptr;
+        long i = std::strtol(part.c_str(), &end, 10);
+        if (*end != '\0' || i < 0) throw Error("--index takes whole numbers separated by commas, got '" + text + "'");
+        if (i >= count)
+            throw Error("--index " + part + " is out of range: the test set has " + std::to_string(count) +
+                        " examples (0-" + std::to_string(count - 1) + ")");
+        indices.push_back(int(i));
+    }
+    if (indices.empty()) throw Error("`glassbox explain` needs --index");
+    return indices;
+}
+
+ExplainOptions options_from(const Flags& flags, const DataSplits& data) {
+    ExplainOptions o;
+    o.targets = {flags.whole("target", -1, -1, 1 << 20)};
+    o.trace = flags.text("trace", "no") == "yes" || flags.has("trace-png");
+    o.samples = flags.whole("samples", 50, 1, 100000);
+    o.noise = flags.real("noise", 0.15f, 0.0f, 10.0f);
+    o.seed = uint64_t(flags.whole("seed", 1, 0, 2147483647));
+    o.patch = flags.whole("patch", 4, 1, 28);
+    o.stride = flags.whole("stride", 2, 1, 28);
+    if (data.name == "mnist") o.image_height = o.image_width = 28;
+    std::string baseline = flags.text("baseline", "zero");
+    if (baseline == "mean") {  // the mean training input
+        o.baseline.assign(data.test.example_size, 0.0f);
+        std::vector<float> row(data.test.example_size);
+        for (int i = 0; i < data.train.count(); ++i) {
+            data.train.fill(i, row.data());
+            for (size_t k = 0; k < row.size(); ++k) o.baseline[k] += row[k] / float(data.train.count());
+        }
+    } else if (baseline == "search") {
+        o.root_search = true;
+    } else if (baseline != "zero") {
+        throw Error("--baseline takes zero, mean or search, got '" + baseline + "'");
+    }
+    return o;
+}
+
+void print_trace(std::ostream& out, const std::vector<TraceStep>& trace) {
+    out << "signal at                          shape              sum        positive   negative\n";
+    for (const TraceStep& t : trace) {
+        char line[160];
+        std::snprintf(line, sizeof line, "%-34s %-18s % .4e % .4e % .4e\n", t.layer.substr(0, 34).c_str(),
+                      shape_str(t.shape).c_str(), t.sum, t.positive, t.negative);
+        out << line;
+    }
+}
+
+// The summary of one explanation, as a JSON object.
+JsonObject summary(const Explanation& e, const std::string& method, int index, const DataSplits& data) {
+    const std::vector<float>& r = e.relevance.values();
+    double positive = 0, negative = 0;
+    for (float v : r) (v > 0 ? positive : negative) += v;
+    JsonObject json;
+    json.add("method", method).add("index", index).add("label", data.test.labels[size_t(index)]);
+    json.add("target", e.targets[0]).add("logit", double(e.logit[0]));
+    json.add("relevance_sum", positive + negative).add("positive", positive).add("negative", negative);
+    if (!e.residual.empty()) json.add(method == "taylor" ? "taylor_residual" : "completeness_gap", double(e.residual[0]));
+    if (data.name == "20news") {  // the most relevant words of the post, in order
+        std::vector<int> order(r.size());
+        for (size_t k = 0; k < order.size(); ++k) order[k] = int(k);
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return r[size_t(a)] > r[size_t(b)]; });
+        std::string words;
+        for (size_t k = 0; k < std::min<size_t>(10, order.size()); ++k) {
+            int id = int(data.test.dense[size_t(index) * data.test.example_size + size_t(order[k])]);
+            if (id != Vocabulary::pad) words += (words.empty() ? "" : " ") + data.vocabulary.word(id);
+        }
+        json.add("top_words", words);
+    }
+    return json;
+}
+
+}  // namespace
+
+int explain_command(const Flags& flags, std::ostream& out) {
+    std::string path = flags.required("model");
+    std::vector<std::string> methods = split_commas(flags.required("method"));
+    std::string png = flags.text("png", ""), npy = flags.text("npy", ""), html = flags.text("html", "");
+    std::string trace_png = flags.text("trace-png", "");
+    for (const std::string& yes_no : {"trace", "overlay"})
+        if (flags.text(yes_no, "no") != "yes" && flags.text(yes_no, "no") != "no")
+            throw Error("--" + std::string(yes_no) + " takes yes or no, got '" + flags.text(yes_no, "") + "'");
+    Model model = load_model(path);
+    for (const std::string& file : {png, npy, html, trace_png})
+        if (!file.empty()) check_writable(file);
+    DataSplits data = data_for_model(model, flags.text("data", ""), 0);
+    const LabeledSet& test = data.test;
+    std::vector<int> indices = parse_indices(flags.required("index"), test.count());
+    const bool single = indices.size() == 1 && methods.size() == 1, image = data.name == "mnist";
+    if (!single && !(npy.empty() && html.empty() && trace_png.empty()))
+        throw Error("--npy, --html and --trace-png take one --index and one --method; --png draws a grid of several");
+    if (!png.empty() && !image)
+        throw Error("--png draws images; " + model.name + " reads text (use --html or --npy for its word relevance)");
+    if (!html.empty() && image) throw Error("--html colours the words of a post; " + model.name + " reads images");
+    ExplainOptions options = options_from(flags, data);
+
+    std::vector<Explanation> explanations;  // index-major
+    std::vector<std::string> summaries;
+    for (int index : indices)
+        for (const std::string& method : methods) {
+            explanations.push_back(explain(model.net, gather_batch(test, {index}, model.input_shape), method, options));
+            summaries.push_back(summary(explanations.back(), method, index, data).str());
+        }
+    const Explanation& first = explanations.front();
+    if (options.trace) print_trace(out, first.trace);
+    if (!png.empty()) {
+        std::vector<HeatmapRow> grid;
+        for (size_t i = 0; i < indices.size(); ++i) {
+            grid.push_back({test.dense.data() + size_t(indices[i]) * test.example_size, {}});
+            for (size_t m = 0; m < methods.size(); ++m)
+                grid.back().maps.push_back(explanations[i * methods.size() + m].relevance.data());
+        }
+        save_heatmap_grid(png, grid, 28, 28, flags.text("overlay", "no") == "yes", single ? 8 : 4);
+    }
+    if (!trace_png.empty()) {
+        std::vector<SignalMap> steps;
+        for (const TraceStep& t : first.trace) steps.push_back({t.layer, Shape(t.shape.begin() + 1, t.shape.end()), t.signal});
+        save_signal_maps(trace_png, steps);
+    }
+    if (!npy.empty())
+        write_npy(npy, {"relevance", Shape(first.relevance.shape().begin() + 1, first.relevance.shape().end()),
+                        first.relevance.values()});
+    if (!html.empty()) {
+        const std::string& text = data.test_texts[size_t(indices[0])];
+        std::vector<WordSpan> words;
+        std::vector<Token> tokens = tokenize(text);
+        const std::vector<float>& r = first.relevance.values();
+        for (size_t t = 0; t < tokens.size() && t < r.size(); ++t) words.push_back({tokens[t].offset, tokens[t].length, r[t]});
+        int predicted = int(std::max_element(first.logits_row.begin(), first.logits_row.end()) - first.logits_row.begin());
+        save_text_heatmap(html, text, words,
+                          model.name + " " + methods[0] + ": explained " + data.class_names[size_t(first.targets[0])] +
+                              ", predicted " + data.class_names[size_t(predicted)] + ", true " +
+                              data.class_names[size_t(test.labels[size_t(indices[0])])]);
+    }
+    JsonObject json;
+    if (single) json = summary(first, methods[0], indices[0], data);
+    json.add("command", "explain").add("model", path);
+    if (!single) {
+        std::string list = "[";
+        for (size_t k = 0; k < summaries.size(); ++k) list += (k ? ", " : "") + summaries[k];
+        json.add_raw("explanations", list + "]");
+    }
+    for (auto [key, file] : {std::pair{"png", png}, std::pair{"npy", npy}, std::pair{"html", html},
+                             std::pair{"trace_png", trace_png}})
+        if (!file.empty()) json.add(key, file);
+    out << json.str() << std::endl;
+    return 0;
+}
+
+}  // namespace gb
