@@ -104,16 +104,19 @@ Explanation explain(Sequential& net, const Tensor& x, const std::string& method,
         e.relevance = method == "gradcam" ? gradcam(net, x, e.targets) : guided_gradcam(net, x, e.targets);
         return e;
     }
-    const bool sampling = method == "smoothgrad" || method == "integrated-gradients" || method == "occlusion";
-    if (sampling && stop > 0)
-        throw Error(method + " is implemented for models on images and vectors, not yet for text models; "
-                             "use gradient-x-input");
-    if (method == "smoothgrad") {
-        e.relevance = smoothgrad(net, x, e.targets, options.samples, options.noise, options.seed);
+    // Text models: the gradient-based sampling methods work on the embeddings
+    // (x' = 0 is the padding's embedding), occlusion on the words themselves.
+    if (method == "smoothgrad" || method == "integrated-gradients") {
+        const Tensor& input = stop > 0 ? p.activation : x;
+        Tensor r = method == "smoothgrad"
+                       ? smoothgrad(net, input, e.targets, options.samples, options.noise, options.seed, stop)
+                       : integrated_gradients(net, input, e.targets, stop > 0 ? std::vector<float>{} : options.baseline,
+                                              options.samples, &e.residual, stop);
+        e.relevance = stop > 0 ? per_word(r) : r;
         return e;
     }
-    if (method == "integrated-gradients") {
-        e.relevance = integrated_gradients(net, x, e.targets, options.baseline, options.samples, &e.residual);
+    if (method == "occlusion" && stop > 0) {
+        e.relevance = occlude_words(net, x, e.targets, std::min(options.patch, 3), 1);
         return e;
     }
     if (method == "occlusion") {

@@ -10,7 +10,8 @@
 //                     f(x) - f(x~) - sum_i R_i is reported
 //   deconvnet         the deconvnet signal at the input                (Zeiler & Fergus 2014)
 //   guided-backprop   the guided backprop signal at the input          (Springenberg et al. 2015)
-//   smoothgrad, integrated-gradients, occlusion   see sampling.hpp (not yet for text models)
+//   smoothgrad, integrated-gradients, occlusion   see sampling.hpp; on text, the first two
+//                     work on the embeddings, occlusion blanks runs of words
 //   gradcam, guided-gradcam                       see gradcam.hpp (CNNs on images)
 //
 // For text models the walk stops at the Embedding's output (B, T, E) and a

@@ -8,9 +8,15 @@ namespace gb {
 // R_pixel = mean over the placements covering the pixel of f(x) - f(x with the patch set to `value`)
 Tensor occlusion(Sequential& net, const Tensor& x, const std::vector<int>& targets, int height, int width, int patch,
                  int stride, float value) {
+    return occlusion(net, x, targets, height, width, patch, patch, stride, value);
+}
+
+Tensor occlusion(Sequential& net, const Tensor& x, const std::vector<int>& targets, int height, int width,
+                 int patch_height, int patch_width, int stride, float value) {
     const size_t B = size_t(x.dim(0)), per_example = x.numel() / B, plane = size_t(height) * width;
-    if (patch < 1 || stride < 1 || patch > std::min(height, width) || per_example % plane != 0)
-        throw Error("occlusion: a " + std::to_string(patch) + "x" + std::to_string(patch) +
+    if (patch_height < 1 || patch_width < 1 || stride < 1 || patch_height > height || patch_width > width ||
+        per_example % plane != 0)
+        throw Error("occlusion: a " + std::to_string(patch_height) + "x" + std::to_string(patch_width) +
                     " patch with stride " + std::to_string(stride) + " does not fit " + std::to_string(height) + "x" +
                     std::to_string(width) + " images of " + std::to_string(per_example) + " values");
     net.set_training(false);
@@ -22,14 +28,14 @@ Tensor occlusion(Sequential& net, const Tensor& x, const std::vector<int>& targe
     };
     const std::vector<float> f_x = explained(x);
     Tensor r(x.shape()), covered(x.shape());
-    for (int top = 0; top + patch <= height; top += stride)
-        for (int left = 0; left + patch <= width; left += stride) {
+    for (int top = 0; top + patch_height <= height; top += stride)
+        for (int left = 0; left + patch_width <= width; left += stride) {
             Tensor occluded = x.detach();
             auto each_pixel = [&](auto fn) {  // every value of the patch, in every channel and example
                 for (size_t b = 0; b < B; ++b)
                     for (size_t c = 0; c < per_example / plane; ++c)
-                        for (int i = top; i < top + patch; ++i)
-                            for (int j = left; j < left + patch; ++j)
+                        for (int i = top; i < top + patch_height; ++i)
+                            for (int j = left; j < left + patch_width; ++j)
                                 fn(b, b * per_example + c * plane + size_t(i) * width + size_t(j));
             };
             each_pixel([&](size_t, size_t k) { occluded.values()[k] = value; });
@@ -42,6 +48,11 @@ Tensor occlusion(Sequential& net, const Tensor& x, const std::vector<int>& targe
     for (size_t k = 0; k < r.numel(); ++k)
         if (covered.values()[k] > 0) r.values()[k] /= covered.values()[k];
     return r;
+}
+
+Tensor occlude_words(Sequential& net, const Tensor& ids, const std::vector<int>& targets, int patch, int stride) {
+    // A post is a 1 x T image whose "pixels" are words and whose blank value is the padding id 0.
+    return occlusion(net, ids, targets, 1, ids.dim(1), 1, std::min(patch, ids.dim(1)), stride, 0.0f);
 }
 
 }  // namespace gb

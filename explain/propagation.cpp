@@ -37,7 +37,8 @@ size_t explainable_start(Sequential& net) {
 }
 
 Propagation propagate(Sequential& net, const Tensor& x, std::vector<int> targets, const Rule& rule, bool trace,
-                      const Filter* filter, size_t stop) {
+                      const Filter* filter, size_t stop, size_t start) {
+    stop = std::max(stop, start);
     net.set_training(false);
     // The parameters take no gradient during the walk: it needs only the
     // signal, and their weight gradients would be wasted work.
@@ -53,9 +54,13 @@ Propagation propagate(Sequential& net, const Tensor& x, std::vector<int> targets
         }
     } restore{parameters};
     // 1. forward, recording each layer's input (each a leaf of its layer's graph)
-    std::vector<LayerPass> passes;
+    std::vector<LayerPass> passes;  // passes[i] for layers i >= start
     Tensor h = x.detach();
     for (size_t i = 0; i < net.size(); ++i) {
+        if (i < start) {
+            passes.push_back({net[i], Tensor(), Tensor()});
+            continue;
+        }
         Tensor input = h.detach().set_requires_grad();
         passes.push_back({net[i], input, net[i].forward(input)});
         h = passes.back().output;

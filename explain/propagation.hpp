@@ -70,8 +70,10 @@ struct Propagation {
 // a text model stops at its Embedding's output). Runs the net in inference
 // mode; its parameters take no gradient meanwhile (their requires_grad flags
 // are restored afterwards).
+// With start > 0, x is the input of layer `start` (a text model's embeddings,
+// say) and the layers before it are skipped; the walk then stops at start.
 Propagation propagate(Sequential& net, const Tensor& x, std::vector<int> targets, const Rule& rule,
-                      bool trace = false, const Filter* filter = nullptr, size_t stop = 0);
+                      bool trace = false, const Filter* filter = nullptr, size_t stop = 0, size_t start = 0);
 
 // The largest layer index where a walk for `net` can stop: after an
 // Embedding (word relevance lives on its output), else 0.

@@ -10,7 +10,7 @@ namespace gb {
 
 // R = 1/n sum_k grad f(x + e_k),  e_k ~ N(0, sigma^2),  sigma = noise * (max x - min x)
 Tensor smoothgrad(Sequential& net, const Tensor& x, const std::vector<int>& targets, int samples, float noise,
-                  uint64_t seed) {
+                  uint64_t seed, size_t start) {
     if (samples < 1 || !(noise >= 0.0f)) throw Error("smoothgrad: needs samples >= 1 and noise >= 0");
     const size_t B = size_t(x.dim(0)), per_example = x.numel() / B;
     std::vector<float> sigma(B);
@@ -24,7 +24,7 @@ Tensor smoothgrad(Sequential& net, const Tensor& x, const std::vector<int>& targ
     for (int k = 0; k < samples; ++k) {
         Tensor noisy = x.detach();
         for (size_t i = 0; i < noisy.numel(); ++i) noisy.values()[i] += sigma[i / per_example] * rng.normal();
-        Tensor g = propagate(net, noisy, targets, gradient).signal;
+        Tensor g = propagate(net, noisy, targets, gradient, false, nullptr, start, start).signal;
         for (size_t i = 0; i < sum.numel(); ++i) sum.values()[i] += g.values()[i];
     }
     for (float& v : sum.values()) v /= float(samples);

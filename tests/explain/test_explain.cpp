@@ -307,3 +307,34 @@ TEST_CASE("Taylor with a root searched along the gradient is exact for a linear 
         CHECK(e.residual[b] == Approx(0.0f).margin(1e-4));
     }
 }
+
+TEST_CASE("on text, SmoothGrad and integrated gradients work on the embeddings, occlusion on the words", "[explain]") {
+    Rng rng(12);
+    Sequential text;
+    text.emplace<Embedding>(9, 4, 0, rng).emplace<Transpose>(1, 2).emplace<Conv1d>(4, 3, 2, rng);
+    text.emplace<ReLU>().emplace<MaxOverTime>().emplace<Linear>(3, 2, rng);
+    Tensor ids(Shape{1, 6}, {3, 1, 6, 8, 0, 0});
+    ExplainOptions one;
+    one.samples = 1;
+    one.noise = 0.0f;
+    one.targets = {1};
+    CHECK(explain(text, ids, "smoothgrad", one).relevance.values() ==
+          explain(text, ids, "gradient", {{1}}).relevance.values());
+    ExplainOptions steps;
+    steps.targets = {1};
+    steps.samples = 256;
+    Explanation ig = explain(text, ids, "integrated-gradients", steps);
+    CHECK(ig.relevance.shape() == Shape{1, 6});
+    CHECK(std::fabs(ig.residual.at(0)) < 0.01);
+    ExplainOptions words;
+    words.targets = {1};
+    words.patch = 1;
+    Explanation occ = explain(text, ids, "occlusion", words);
+    text.set_training(false);
+    float f = text.forward(ids).values()[1];
+    for (int t = 0; t < 6; ++t) {  // each word's drop, computed directly
+        Tensor blanked = ids.detach();
+        blanked.values()[size_t(t)] = 0.0f;
+        CHECK(occ.relevance.values()[size_t(t)] == Approx(f - text.forward(blanked).values()[1]).margin(1e-5));
+    }
+}
