@@ -40,6 +40,7 @@ commands:
   explain  --model FILE.npz --index I[,I...] --method NAME[,NAME...] [--target C] [--png OUT.png]
            [--overlay yes] [--html OUT.html] [--npy OUT.npy] [--trace yes] [--trace-png OUT.png]
            [--baseline zero|mean|search] [--samples N] [--noise F] [--seed S] [--patch P] [--stride S]
+           [--filter LAYER:UNIT,...]  (keep what flows through these neurons / feature maps)
            methods: gradient, sensitivity, gradient-x-input, taylor, deconvnet, guided-backprop,
            smoothgrad, integrated-gradients, occlusion, gradcam, guided-gradcam
 
@@ -216,7 +217,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             return explain_command(Flags("glassbox " + command, rest,
                                          {"model", "data", "index", "method", "target", "png", "npy", "html", "trace",
                                           "trace-png", "overlay", "baseline", "samples", "noise", "seed", "patch",
-                                          "stride"}),
+                                          "stride", "filter"}),
                                    out);
         if (command == "predict")
             return predict_command(Flags("glassbox " + command, rest, {"model", "data", "png", "count", "first"}), out);

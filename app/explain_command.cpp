@@ -126,6 +126,17 @@ int explain_command(const Flags& flags, std::ostream& out) {
         throw Error("--png draws images; " + model.name + " reads text (use --html or --npy for its word relevance)");
     if (!html.empty() && image) throw Error("--html colours the words of a post; " + model.name + " reads images");
     ExplainOptions options = options_from(flags, data);
+    Filter filter;  // --filter LAYER:UNIT[,UNIT...]
+    if (flags.has("filter")) {
+        std::string spec = flags.text("filter", "");
+        size_t colon = spec.find(':');
+        char* end = nullptr;
+        long layer = colon == std::string::npos ? -1 : std::strtol(spec.substr(0, colon).c_str(), &end, 10);
+        if (layer < 0 || *end != '\0') throw Error("--filter takes LAYER:UNIT[,UNIT...], e.g. 3:0,5; got '" + spec + "'");
+        filter.layer = size_t(layer);
+        for (const std::string& u : split_commas(spec.substr(colon + 1))) filter.units.push_back(std::atoi(u.c_str()));
+        options.filter = &filter;
+    }
 
     std::vector<Explanation> explanations;  // index-major
     std::vector<std::string> summaries;

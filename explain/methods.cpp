@@ -95,7 +95,7 @@ Explanation explain(Sequential& net, const Tensor& x, const std::string& method,
 
     Explanation e;
     e.method = method;
-    Propagation p = propagate(net, x, targets, rule, options.trace, nullptr, stop);
+    Propagation p = propagate(net, x, targets, rule, options.trace, options.filter, stop);
     e.targets = p.targets;
     e.logit = explained_logits(p);
     e.logits_row.assign(p.logits.data(), p.logits.data() + p.logits.dim(1));

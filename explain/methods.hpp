@@ -34,6 +34,7 @@ struct ExplainOptions {
     uint64_t seed = 1;                  // smoothgrad
     int patch = 4, stride = 2;          // occlusion, on images of image_height x image_width
     int image_height = 0, image_width = 0;  // 0: the input's last two dimensions
+    const Filter* filter = nullptr;     // the propagation methods: keep only what flows through these units
 };
 
 struct Explanation {

@@ -85,15 +85,22 @@ Propagation propagate(Sequential& net, const Tensor& x, std::vector<int> targets
     }
     p.targets = targets;
     if (trace) p.trace.push_back(trace_step("output", signal));
+    if (filter && (filter->layer < stop || filter->layer >= net.size()))
+        throw Error("filter: there is no layer " + std::to_string(filter->layer) + " to filter at; the network has layers " +
+                    std::to_string(stop) + "-" + std::to_string(net.size() - 1));
     // 3. backwards through the layers
     for (size_t i = net.size(); i-- > stop;) {
         if (filter && filter->layer == i) {
-            size_t per_example = signal.numel() / size_t(B);
-            if (filter->mask.size() != per_example)
-                throw Error("filter: the mask has " + std::to_string(filter->mask.size()) + " values, layer " +
-                            std::to_string(i) + " (" + net[i].describe() + ") has " + std::to_string(per_example) +
-                            " outputs per example");
-            for (size_t k = 0; k < signal.numel(); ++k) signal.values()[k] *= filter->mask[k % per_example];
+            const size_t per_example = signal.numel() / size_t(B), units = size_t(signal.dim(1));
+            const size_t per_unit = per_example / units;  // e.g. the H*W positions of a feature map
+            std::vector<float> keep(units, 0.0f);
+            for (int u : filter->units) {
+                if (u < 0 || size_t(u) >= units)
+                    throw Error("filter: layer " + std::to_string(i) + " (" + net[i].describe() + ") has units 0-" +
+                                std::to_string(units - 1) + ", not " + std::to_string(u));
+                keep[size_t(u)] = 1.0f;
+            }
+            for (size_t k = 0; k < signal.numel(); ++k) signal.values()[k] *= keep[k % per_example / per_unit];
         }
         signal = rule.propagate(passes[i], signal);
         if (trace) p.trace.push_back(trace_step(i == 0 ? "input" : "after " + net[i - 1].describe(), signal));

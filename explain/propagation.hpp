@@ -48,12 +48,13 @@ struct TraceStep {
     std::vector<float> signal;
 };
 
-// Keeps only what flows through chosen units: after the walk reaches layer
-// `layer`'s output, the signal is multiplied by `mask` (1 keeps, 0 drops; the
-// shape of one example's output at that layer, broadcast over the batch).
+// Keeps only what flows through chosen units: when the walk reaches layer
+// `layer`'s output, the signal is zeroed except at `units`, indices along the
+// first axis of one example's output there (neurons of a dense layer,
+// feature maps of a convolution).
 struct Filter {
     size_t layer = 0;
-    std::vector<float> mask;
+    std::vector<int> units;
 };
 
 struct Propagation {

@@ -226,6 +226,11 @@ TEST_CASE("explain draws a heatmap, writes the relevance, prints a trace, and re
                "take one --index and one --method");
     fails_with({"explain", "--model", dir / "m.npz", "--index", "1", "--method", "gradient", "--overlay", "maybe"},
                "--overlay takes yes or no");
+    CHECK(glassbox({"explain", "--model", dir / "m.npz", "--index", "1", "--method", "gradient", "--filter", "2:0,3"}).code == 0);
+    fails_with({"explain", "--model", dir / "m.npz", "--index", "1", "--method", "gradient", "--filter", "2"},
+               "--filter takes LAYER:UNIT");
+    fails_with({"explain", "--model", dir / "m.npz", "--index", "1", "--method", "gradient", "--filter", "2:500"},
+               "has units 0-99, not 500");
     fails_with({"explain", "--model", dir / "m.npz", "--index", "0", "--method", "gradient", "--target", "10"},
                "target class 10 does not exist");
     fails_with({"explain", "--model", dir / "m.npz", "--index", "0", "--method", "lrp"}, "unknown explanation method");

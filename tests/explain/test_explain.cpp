@@ -180,12 +180,16 @@ TEST_CASE("the trace records the signal at every layer; filters split it", "[exp
     for (const TraceStep& t : p.trace) CHECK(t.positive + t.negative == Approx(t.sum));
     // The gradient is linear in the seed: what flows through units {0, 1} of the
     // hidden layer plus what flows through {2, 3, 4} is the whole.
-    Filter first{5, {1, 1, 0, 0, 0}}, rest{5, {0, 0, 1, 1, 1}};
+    Filter first{5, {0, 1}}, rest{5, {2, 3, 4}};
     Propagation a = propagate(net, x, {1}, gradient, false, &first), b = propagate(net, x, {1}, gradient, false, &rest);
     for (size_t k = 0; k < 36; ++k)
         CHECK(a.signal.values()[k] + b.signal.values()[k] == Approx(p.signal.values()[k]).margin(1e-6));
-    Filter bad{5, {1, 1}};
-    CHECK_THROWS_WITH(propagate(net, x, {1}, gradient, false, &bad), Catch::Contains("the mask has 2 values"));
+    Filter bad{5, {7}}, nowhere{9, {0}};
+    CHECK_THROWS_WITH(propagate(net, x, {1}, gradient, false, &bad), Catch::Contains("has units 0-4, not 7"));
+    CHECK_THROWS_WITH(propagate(net, x, {1}, gradient, false, &nowhere), Catch::Contains("no layer 9"));
+    // feature maps: keeping both maps of the convolution's output (layer 0) keeps everything
+    Filter maps{0, {0, 1}};
+    CHECK(propagate(net, x, {1}, gradient, false, &maps).signal.values() == p.signal.values());
 }
 
 TEST_CASE("text models are explained per word; bad requests name the problem", "[explain]") {
