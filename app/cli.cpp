@@ -4,22 +4,17 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
 
 #include "app/flags.hpp"
-#include "app/program.hpp"
 #include "app/json.hpp"
+#include "app/program.hpp"
 #include "app/training.hpp"
-#include "explain/methods.hpp"
-#include "nn/npz.hpp"
 #include "nn/serialize.hpp"
-#include "nn/text_layers.hpp"
 #include "util/error.hpp"
 #include "viz/plot.hpp"
-#include "viz/html.hpp"
 #include "viz/png.hpp"
 
 namespace gb {
