@@ -44,11 +44,15 @@ public:
     MaxPool2d(int kernel, int stride) : k_(kernel), stride_(stride) {}
     Tensor forward(const Tensor& x) override { return max_pool2d(x, k_, stride_, &switches_); }
     std::string describe() const override { return "MaxPool2d " + std::to_string(k_) + " " + std::to_string(stride_); }
-    const std::vector<size_t>& switches() const { return switches_; }
+    // Of the last forward pass (empty before the first).
+    const std::vector<size_t>& switches() const {
+        static const std::vector<size_t> none;
+        return switches_ ? *switches_ : none;
+    }
 
 private:
     int k_, stride_;
-    std::vector<size_t> switches_;
+    Switches switches_;
 };
 
 class SumPool2d : public Module {

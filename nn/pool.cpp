@@ -63,11 +63,11 @@ Tensor scaled_sum_pool(const Tensor& x, int k, int stride, float scale, const ch
 
 // y = x[switch];  dx[switch] += dy
 Tensor gather_max(const Tensor& x, Shape out_shape, std::vector<size_t> argmax, const char* op,
-                  std::vector<size_t>* switches) {
+                  Switches* switches) {
     std::vector<float> y(argmax.size());
     for (size_t o = 0; o < y.size(); ++o) y[o] = x.data()[argmax[o]];
-    if (switches) *switches = argmax;
-    auto at = std::make_shared<std::vector<size_t>>(std::move(argmax));
+    auto at = std::make_shared<const std::vector<size_t>>(std::move(argmax));
+    if (switches) *switches = at;
     return make_result(op, std::move(out_shape), std::move(y), {&x}, [x, at](Node& self) {
         float* gx = x.node()->grad_buffer();
         for (size_t o = 0; o < self.grad.size(); ++o) gx[(*at)[o]] += self.grad[o];
@@ -76,7 +76,7 @@ Tensor gather_max(const Tensor& x, Shape out_shape, std::vector<size_t> argmax, 
 
 }  // namespace
 
-Tensor max_pool2d(const Tensor& x, int k, int stride, std::vector<size_t>* switches) {
+Tensor max_pool2d(const Tensor& x, int k, int stride, Switches* switches) {
     Windows w = windows(x, k, stride, "max_pool2d");
     std::vector<size_t> argmax(w.outputs());
     const float* px = x.data();
@@ -127,7 +127,7 @@ Tensor lp_pool2d(const Tensor& x, float p, int k, int stride) {
     });
 }
 
-Tensor max_last_axis(const Tensor& x, std::vector<size_t>* switches) {
+Tensor max_last_axis(const Tensor& x, Switches* switches) {
     if (x.ndim() < 1 || x.dim(-1) < 1) throw Error("max over the last axis: empty input " + shape_str(x.shape()));
     size_t L = size_t(x.dim(-1)), rows = x.numel() / L;
     std::vector<size_t> argmax(rows);

@@ -9,21 +9,25 @@
 //
 // and max over the last axis, for text CNNs (max-over-time pooling).
 #pragma once
+#include <memory>
 #include <vector>
 
 #include "nn/tensor.hpp"
 
 namespace gb {
 
-// `switches`, if given, receives for each output the flat index into x of the
-// window's maximum (Zeiler & Fergus's switches, which deconvnet reuses).
-Tensor max_pool2d(const Tensor& x, int k, int stride, std::vector<size_t>* switches = nullptr);
+// For each output, the flat index into x of its window's maximum (Zeiler &
+// Fergus's "switches"), shared with the op's backward pass rather than copied.
+using Switches = std::shared_ptr<const std::vector<size_t>>;
+
+// `switches`, if given, receives them.
+Tensor max_pool2d(const Tensor& x, int k, int stride, Switches* switches = nullptr);
 Tensor sum_pool2d(const Tensor& x, int k, int stride);
 Tensor avg_pool2d(const Tensor& x, int k, int stride);
 Tensor lp_pool2d(const Tensor& x, float p, int k, int stride);
 
 // y[..., ] = max over the last axis; x (..., L) -> (...). The argmax is
 // recorded as for max_pool2d, as a flat index into x.
-Tensor max_last_axis(const Tensor& x, std::vector<size_t>* switches = nullptr);
+Tensor max_last_axis(const Tensor& x, Switches* switches = nullptr);
 
 }  // namespace gb

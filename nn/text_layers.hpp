@@ -77,10 +77,14 @@ class MaxOverTime : public Module {
 public:
     Tensor forward(const Tensor& x) override { return max_last_axis(x, &switches_); }
     std::string describe() const override { return "MaxOverTime"; }
-    const std::vector<size_t>& switches() const { return switches_; }
+    // Of the last forward pass (empty before the first).
+    const std::vector<size_t>& switches() const {
+        static const std::vector<size_t> none;
+        return switches_ ? *switches_ : none;
+    }
 
 private:
-    std::vector<size_t> switches_;
+    Switches switches_;
 };
 
 }  // namespace gb

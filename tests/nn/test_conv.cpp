@@ -53,9 +53,13 @@ TEST_CASE("pooling: values, switches and gradients", "[conv][gradcheck]") {
                                  3, 4, 8, 1,  //
                                  0, 0, 1, 1,  //
                                  9, 0, 2, 3});
-    std::vector<size_t> switches;
+    Switches switches;
     CHECK(max_pool2d(x, 2, 2, &switches).values() == std::vector<float>{5, 8, 9, 3});
-    CHECK(switches == std::vector<size_t>{1, 6, 12, 15});
+    CHECK(*switches == std::vector<size_t>{1, 6, 12, 15});
+    MaxPool2d layer(2, 2);
+    CHECK(layer.switches().empty());
+    layer.forward(x);
+    CHECK(layer.switches() == *switches);
     CHECK(sum_pool2d(x, 2, 2).values() == std::vector<float>{13, 11, 9, 7});
     CHECK(avg_pool2d(x, 2, 2).values() == std::vector<float>{3.25f, 2.75f, 2.25f, 1.75f});
     CHECK(sum_pool2d(x, 3, 1).values() == std::vector<float>{24, 22, 27, 20});  // overlapping windows
