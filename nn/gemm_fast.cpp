@@ -136,11 +136,38 @@ void gemm_serial(const Matrix& A, const Matrix& B, int M, int N, int K, float al
     }
 }
 
+// C = alpha A B^T + beta C as plain dot products, for a small C and a long
+// inner dimension: A (M, K) and B (N, K) are both read along their rows, so
+// nothing is packed. This is the weight gradient of a convolution with few
+// channels (dW = dY cols^T: 6 x 25 outputs, each a sum over 784 positions),
+// where packing would cost more than the products. Each dot product keeps
+// 16 partial sums, one per vector lane.
+void gemm_dots(int M, int N, int K, float alpha, const float* __restrict A, const float* __restrict B, float beta,
+               float* __restrict C) {
+    constexpr int lanes = 16;
+    const int body = K - K % lanes;
+    for (int j = 0; j < N; ++j) {
+        const float* b = B + size_t(j) * K;
+        for (int i = 0; i < M; ++i) {
+            const float* a = A + size_t(i) * K;
+            float acc[lanes] = {};
+            for (int p = 0; p < body; p += lanes)
+                for (int l = 0; l < lanes; ++l) acc[l] += a[p + l] * b[p + l];
+            float sum = 0.0f;
+            for (int l = 0; l < lanes; ++l) sum += acc[l];
+            for (int p = body; p < K; ++p) sum += a[p] * b[p];
+            float& c = C[size_t(i) * N + j];
+            c = alpha * sum + (beta == 0.0f ? 0.0f : beta * c);
+        }
+    }
+}
+
 }  // namespace
 
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B, float beta,
           float* C) {
     if (M <= 0 || N <= 0) return;
+    if (!trans_a && trans_b && K >= 512 && M * N <= 1024) return gemm_dots(M, N, K, alpha, A, B, beta, C);
     Matrix a{A, trans_a ? M : K, trans_a};
     Matrix b{B, trans_b ? K : N, trans_b};
     int threads = thread_count();
