@@ -81,20 +81,30 @@ Tensor max_pool2d(const Tensor& x, int k, int stride, Switches* switches) {
     std::vector<size_t> argmax(w.outputs());
     const float* px = x.data();
     const int tasks = std::min(w.planes, 16);
+    // The first maximum in reading order wins ties. 2x2 windows, the common
+    // case, take their argmax by arithmetic on comparisons: maxima fall
+    // anywhere, and a branch would be mispredicted half the time.
+    auto argmax_2x2 = [&](size_t corner) {
+        size_t top = corner + size_t(px[corner + 1] > px[corner]);
+        size_t bottom = corner + w.W + size_t(px[corner + w.W + 1] > px[corner + w.W]);
+        return px[bottom] > px[top] ? bottom : top;
+    };
+    auto argmax_any = [&](size_t corner) {
+        size_t best = corner;
+        for (int u = 0; u < k; ++u)
+            for (int v = 0; v < k; ++v) {
+                size_t at = corner + size_t(u) * w.W + size_t(v);
+                if (px[at] > px[best]) best = at;
+            }
+        return best;
+    };
     parallel_for(tasks, [&](int task) {
         for (int plane = w.planes * task / tasks; plane < w.planes * (task + 1) / tasks; ++plane)
             for (int i = 0; i < w.OH; ++i)
                 for (int j = 0; j < w.OW; ++j) {
-                    size_t corner = (size_t(plane) * w.H + size_t(i * stride)) * w.W + size_t(j * stride), best = corner;
-                    float top = px[corner];
-                    for (int u = 0; u < k; ++u)
-                        for (int v = 0; v < k; ++v) {  // the first maximum in reading order wins ties
-                            size_t at = corner + size_t(u) * w.W + size_t(v);
-                            bool higher = px[at] > top;  // selects without a branch: maxima fall anywhere
-                            best = higher ? at : best;
-                            top = higher ? px[at] : top;
-                        }
-                    argmax[(size_t(plane) * w.OH + size_t(i)) * w.OW + size_t(j)] = best;
+                    size_t corner = (size_t(plane) * w.H + size_t(i * stride)) * w.W + size_t(j * stride);
+                    argmax[(size_t(plane) * w.OH + size_t(i)) * w.OW + size_t(j)] =
+                        k == 2 ? argmax_2x2(corner) : argmax_any(corner);
                 }
     });
     return gather_max(x, w.out_shape(), std::move(argmax), "max_pool2d", switches);
