@@ -37,7 +37,9 @@ commands:
            [--baseline zero|mean|search] [--samples N] [--noise F] [--seed S] [--patch P] [--stride S]
            [--filter LAYER:UNIT,...]  (keep what flows through these neurons / feature maps)
            methods: gradient, sensitivity, gradient-x-input, taylor, deconvnet, guided-backprop,
-           smoothgrad, integrated-gradients, occlusion, gradcam, guided-gradcam
+           smoothgrad, integrated-gradients, occlusion, gradcam, guided-gradcam,
+           lrp-0, lrp-epsilon (--epsilon), lrp-gamma (--gamma), lrp-alphabeta (--alpha --beta),
+           lrp-zplus, lrp-w2, lrp-flat
 
 The data folder is $GLASSBOX_DATA, or ./data (run `make data` to fill it).
 Every command prints one JSON object with its results as its last line.
@@ -212,7 +214,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             return explain_command(Flags("glassbox " + command, rest,
                                          {"model", "data", "index", "method", "target", "png", "npy", "html", "trace",
                                           "trace-png", "overlay", "baseline", "samples", "noise", "seed", "patch",
-                                          "stride", "filter"}),
+                                          "stride", "filter", "epsilon", "gamma", "alpha", "beta"}),
                                    out);
         if (command == "predict")
             return predict_command(Flags("glassbox " + command, rest, {"model", "data", "png", "count", "first"}), out);

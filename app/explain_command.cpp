@@ -53,6 +53,10 @@ ExplainOptions options_from(const Flags& flags, const DataSplits& data) {
     o.patch = flags.whole("patch", 4, 1, 28);
     o.stride = flags.whole("stride", 2, 1, 28);
     if (data.name == "mnist") o.image_height = o.image_width = 28;
+    o.epsilon = flags.real("epsilon", 0.25f, 0.0f, 1e6f);
+    o.gamma = flags.real("gamma", 0.25f, 0.0f, 1e6f);
+    o.alpha = flags.real("alpha", 2.0f, 1.0f, 1e6f);
+    o.beta = flags.real("beta", o.alpha - 1.0f, 0.0f, 1e6f);
     std::string baseline = flags.text("baseline", "zero");
     if (baseline == "mean") {  // the mean training input
         o.baseline.assign(data.test.example_size, 0.0f);

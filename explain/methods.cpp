@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "explain/gradcam.hpp"
+#include "explain/lrp.hpp"
 #include "explain/rules.hpp"
 #include "explain/sampling.hpp"
 #include "util/error.hpp"
@@ -13,7 +14,10 @@ const std::vector<std::string>& method_names() {
     static const std::vector<std::string> names{"gradient",   "sensitivity",          "gradient-x-input",
                                                 "taylor",     "deconvnet",            "guided-backprop",
                                                 "smoothgrad", "integrated-gradients", "occlusion",
-                                                "gradcam",    "guided-gradcam"};
+                                                "gradcam",    "guided-gradcam",
+                                                "lrp-0",      "lrp-epsilon",          "lrp-gamma",
+                                                "lrp-alphabeta", "lrp-zplus",         "lrp-w2",
+                                                "lrp-flat"};
     return names;
 }
 
@@ -89,9 +93,12 @@ Explanation explain(Sequential& net, const Tensor& x, const std::string& method,
     GradientRule gradient;
     DeconvnetRule deconvnet;
     GuidedBackpropRule guided;
-    const Rule& rule = method == "deconvnet" ? static_cast<const Rule&>(deconvnet)
+    const bool lrp = method.rfind("lrp-", 0) == 0;
+    LrpRule relevance(lrp ? method : "lrp-0", {options.epsilon, options.gamma, options.alpha, options.beta});
+    const Rule& rule = method == "deconvnet"         ? static_cast<const Rule&>(deconvnet)
                        : method == "guided-backprop" ? static_cast<const Rule&>(guided)
-                                                     : static_cast<const Rule&>(gradient);
+                       : lrp                          ? static_cast<const Rule&>(relevance)
+                                                      : static_cast<const Rule&>(gradient);
 
     Explanation e;
     e.method = method;

@@ -81,7 +81,7 @@ Propagation propagate(Sequential& net, const Tensor& x, std::vector<int> targets
         if (c >= C)
             throw Error("target class " + std::to_string(c) + " does not exist; the model has classes 0-" +
                         std::to_string(C - 1));
-        signal.values()[size_t(b) * C + size_t(c)] = 1.0f;
+        signal.values()[size_t(b) * C + size_t(c)] = rule.seeds_with_logit() ? row[c] : 1.0f;
     }
     p.targets = targets;
     if (trace) p.trace.push_back(trace_step("output", signal));

@@ -34,6 +34,9 @@ public:
     virtual std::string name() const = 0;
     // upstream: the signal at the layer's output, shaped as that output.
     virtual Tensor propagate(const LayerPass& pass, const Tensor& upstream) const = 0;
+    // The seed at the output: 1 on the explained logit (the gradient family),
+    // or the logit's value itself (relevance, which decomposes f(x)).
+    virtual bool seeds_with_logit() const { return false; }
 };
 
 // The chain rule through one layer: upstream^T (d output / d input), by the

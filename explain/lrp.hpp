@@ -1,0 +1,56 @@
+// lrp.hpp: layer-wise relevance propagation (Bach et al. 2015; Montavon et
+// al. 2019, "Layer-wise relevance propagation: an overview"), as rules of the
+// propagation mechanism. At a Linear or Conv2d layer with input a, each rule
+// is the same four steps on a modified copy of the layer (GUIDE.md):
+//
+//   z = rho(layer)(a) (+ stabiliser)     z_k = sum_j a_j rho(w_jk) + rho(b_k)
+//   s = R / z                            element-wise
+//   c = backward of rho(layer) on s      c_j = sum_k rho(w_jk) s_k
+//   R_prev = a * c                       R_j = a_j c_j
+//
+// with, per rule:
+//   lrp-0        rho(w) = w
+//   lrp-epsilon  rho(w) = w, z += epsilon * sign(z)   (sign(0) = +1)
+//   lrp-gamma    rho(w) = w + gamma w+,  rho(b) = b + gamma b+
+//   lrp-alphabeta  R = alpha R+ - beta R-, with alpha - beta = 1: R+ from the positive
+//                contributions (a w)+ = a+ w+ + a- w-, R- from the negative ones;
+//                biases are left out (the LRP Toolbox's convention; Zennit can
+//                include them); relevance is conserved where a neuron has both
+//                positive and negative contributions (where z- = 0, R = alpha R+)
+//   lrp-zplus    alpha = 1, beta = 0
+//   lrp-w2       R_j = sum_k w_jk^2 / sum_i w_ik^2 R_k   (a := 1, no bias)
+//   lrp-flat     R_j = sum_k 1 / n_k R_k                  (w := 1, a := 1, no bias)
+//
+// ReLU, Flatten, Dropout and Transpose pass relevance through unchanged; max
+// pooling passes it to each window's maximum (winner takes all), sum and
+// average pooling proportionally to the inputs (R_j = a_j / sum_i a_i R_k),
+// max over time like max pooling. The explained logit seeds the output, so
+// that the relevance at the input sums to f(x) up to what biases and
+// stabilisers absorb. Any other layer (tanh, LSTM) is an error naming it.
+#pragma once
+#include <string>
+
+#include "explain/propagation.hpp"
+
+namespace gb {
+
+struct LrpParameters {
+    float epsilon = 0.25f;  // lrp-epsilon's stabiliser (and a tiny 1e-9 for the others, against 0/0)
+    float gamma = 0.25f;
+    float alpha = 2.0f, beta = 1.0f;
+};
+
+class LrpRule : public Rule {
+public:
+    // kind: "lrp-0", "lrp-epsilon", "lrp-gamma", "lrp-alphabeta", "lrp-zplus", "lrp-w2", "lrp-flat"
+    LrpRule(std::string kind, LrpParameters parameters = {});
+    std::string name() const override { return kind_; }
+    Tensor propagate(const LayerPass& pass, const Tensor& upstream) const override;
+    bool seeds_with_logit() const override { return true; }
+
+private:
+    std::string kind_;
+    LrpParameters p_;
+};
+
+}  // namespace gb

@@ -1,0 +1,126 @@
+// LRP rules: identities, conservation layer by layer, hand-computed values,
+// and the papers' formulas written out as loops on a dense layer.
+#include "explain/lrp.hpp"
+#include "explain/methods.hpp"
+#include "helpers.hpp"
+#include "nn/conv_layers.hpp"
+#include "nn/layers.hpp"
+#include "util/error.hpp"
+
+using namespace gb;
+using test::random_tensor;
+
+namespace {
+
+Sequential relu_mlp(Rng& rng) {
+    Sequential net;
+    net.emplace<Linear>(6, 8, rng).emplace<ReLU>().emplace<Linear>(8, 5, rng).emplace<ReLU>().emplace<Linear>(5, 3, rng);
+    return net;
+}
+
+Sequential small_cnn(Rng& rng) {
+    Sequential net;
+    net.emplace<Conv2d>(1, 2, 3, rng, 1, 1).emplace<ReLU>().emplace<SumPool2d>(2, 2).emplace<Flatten>();
+    net.emplace<Linear>(18, 5, rng).emplace<ReLU>().emplace<Linear>(5, 3, rng);
+    return net;
+}
+
+double total(const std::vector<float>& v) {
+    double s = 0;
+    for (float x : v) s += x;
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("LRP-0 equals gradient x input on ReLU networks", "[lrp]") {
+    Rng rng(1);
+    Sequential net = relu_mlp(rng);  // with biases: the identity still holds
+    Tensor x = random_tensor({4, 6}, rng, false);
+    Tensor lrp = explain(net, x, "lrp-0").relevance, gi = explain(net, x, "gradient-x-input").relevance;
+    for (size_t k = 0; k < lrp.numel(); ++k) CHECK(lrp.values()[k] == Approx(gi.values()[k]).margin(1e-5));
+}
+
+// (alpha-beta conserves only where a neuron has both positive and negative
+// contributions: where z- = 0, beta has nothing to take and alpha R+ = alpha R.
+// Its formula is checked below instead.)
+TEST_CASE("z+, w^2 and flat conserve relevance at every layer", "[lrp]") {
+    Rng rng(2);
+    for (bool cnn : {false, true}) {
+        Sequential net = cnn ? small_cnn(rng) : relu_mlp(rng);
+        Tensor x = cnn ? random_tensor({1, 1, 6, 6}, rng, false) : random_tensor({1, 6}, rng, false);
+        for (std::string kind : {"lrp-zplus", "lrp-w2", "lrp-flat"}) {
+            INFO((cnn ? "cnn " : "mlp ") << kind);
+            LrpRule rule(kind);
+            Propagation p = propagate(net, x, {-1}, rule, true);
+            float f = p.logits.values()[size_t(p.targets[0])];
+            if (f <= 0) continue;  // a negative logit has no positive evidence to distribute
+            for (const TraceStep& t : p.trace) CHECK(t.sum == Approx(f).epsilon(1e-4));
+        }
+    }
+}
+
+TEST_CASE("z+ on one layer, by hand", "[lrp]") {
+    // f = 3 a_1 - 1 a_2 at a = (1, 2): f = 1; z+ = 3 a_1 = 3, so R = (1 * 3 / 3, 0) = (1, 0)
+    Rng rng(3);
+    Sequential net;
+    net.emplace<Linear>(2, 1, rng);
+    auto& fc = dynamic_cast<Linear&>(net[0]);
+    fc.weight().values() = {3, -1};
+    fc.bias().values() = {0};
+    Tensor x(Shape{1, 2}, {1, 2});
+    CHECK(explain(net, x, "lrp-zplus").relevance.values() == std::vector<float>{1, 0});
+    // LRP-0 gives each input its contribution a_j w_j: (3, -2)
+    Tensor r0 = explain(net, x, "lrp-0").relevance;
+    CHECK(r0.values()[0] == Approx(3.0f));
+    CHECK(r0.values()[1] == Approx(-2.0f));
+}
+
+TEST_CASE("epsilon, gamma and alpha-beta equal their formulas written as loops", "[lrp]") {
+    Rng rng(4);
+    Sequential net;
+    net.emplace<Linear>(5, 4, rng);
+    auto& fc = dynamic_cast<Linear&>(net[0]);
+    for (float& b : fc.bias().values()) b = rng.uniform(-0.5f, 0.5f);
+    Tensor x = random_tensor({1, 5}, rng, false);
+    const float* w = fc.weight().data();  // (4, 5): w[k * 5 + j]
+    const float* b = fc.bias().data();
+    const float* a = x.data();
+    LrpParameters p;
+    for (int c = 0; c < 4; ++c) {
+        double z_c = b[c];
+        for (int j = 0; j < 5; ++j) z_c += a[j] * w[c * 5 + j];
+        double f = z_c;  // the explained logit seeds R_c = f, and the layer is the whole network
+        // epsilon: R_j = a_j w_jc / (z_c + eps sign z_c) R_c
+        Tensor eps = explain(net, x, "lrp-epsilon", {{c}}).relevance;
+        // gamma: R_j = a_j (w_jc + gamma w_jc+) / (sum_i a_i (w_ic + gamma w_ic+) + b_c + gamma b_c+) R_c
+        Tensor gam = explain(net, x, "lrp-gamma", {{c}}).relevance;
+        // alpha-beta (biases left out): R_j = (alpha (a_j w_jc)+ / z+ - beta (a_j w_jc)- / z-) R_c
+        Tensor ab = explain(net, x, "lrp-alphabeta", {{c}}).relevance;
+        double zg = b[c] + p.gamma * std::max(0.0f, b[c]), zp = 0, zn = 0;
+        for (int j = 0; j < 5; ++j) {
+            float wj = w[c * 5 + j];
+            zg += a[j] * (wj + p.gamma * std::max(0.0f, wj));
+            zp += std::max(0.0f, a[j] * wj);
+            zn += std::min(0.0f, a[j] * wj);
+        }
+        for (int j = 0; j < 5; ++j) {
+            float wj = w[c * 5 + j];
+            double want_eps = a[j] * wj / (z_c + p.epsilon * (z_c >= 0 ? 1 : -1)) * f;
+            double want_gamma = a[j] * (wj + p.gamma * std::max(0.0f, wj)) / zg * f;
+            double want_ab = (p.alpha * std::max(0.0f, a[j] * wj) / zp - p.beta * std::min(0.0f, a[j] * wj) / zn) * f;
+            CHECK(eps.values()[size_t(j)] == Approx(want_eps).margin(1e-5));
+            CHECK(gam.values()[size_t(j)] == Approx(want_gamma).margin(1e-5));
+            CHECK(ab.values()[size_t(j)] == Approx(want_ab).margin(1e-5));
+        }
+    }
+}
+
+TEST_CASE("LRP refuses layers it has no rule for, and alpha - beta other than 1", "[lrp]") {
+    Rng rng(5);
+    Sequential net;
+    net.emplace<Linear>(3, 3, rng).emplace<Tanh>().emplace<Linear>(3, 2, rng);
+    CHECK_THROWS_WITH(explain(net, random_tensor({1, 3}, rng, false), "lrp-epsilon"),
+                      Catch::Contains("no rule for layer 'Tanh'"));
+    CHECK_THROWS_WITH(LrpRule("lrp-alphabeta", {0.25f, 0.25f, 2.0f, 0.5f}), Catch::Contains("alpha - beta = 1"));
+}
