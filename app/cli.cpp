@@ -39,7 +39,8 @@ commands:
            methods: gradient, sensitivity, gradient-x-input, taylor, deconvnet, guided-backprop,
            smoothgrad, integrated-gradients, occlusion, gradcam, guided-gradcam,
            lrp-0, lrp-epsilon (--epsilon), lrp-gamma (--gamma), lrp-alphabeta (--alpha --beta),
-           lrp-zplus, lrp-w2, lrp-flat
+           lrp-zplus, lrp-w2, lrp-flat, lrp-zb, deep-taylor,
+           lrp --composite epsilon-gamma-zb|alphabeta-zb|deep-taylor
 
 The data folder is $GLASSBOX_DATA, or ./data (run `make data` to fill it).
 Every command prints one JSON object with its results as its last line.
@@ -214,7 +215,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             return explain_command(Flags("glassbox " + command, rest,
                                          {"model", "data", "index", "method", "target", "png", "npy", "html", "trace",
                                           "trace-png", "overlay", "baseline", "samples", "noise", "seed", "patch",
-                                          "stride", "filter", "epsilon", "gamma", "alpha", "beta"}),
+                                          "stride", "filter", "epsilon", "gamma", "alpha", "beta", "composite"}),
                                    out);
         if (command == "predict")
             return predict_command(Flags("glassbox " + command, rest, {"model", "data", "png", "count", "first"}), out);

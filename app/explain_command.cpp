@@ -57,6 +57,8 @@ ExplainOptions options_from(const Flags& flags, const DataSplits& data) {
     o.gamma = flags.real("gamma", 0.25f, 0.0f, 1e6f);
     o.alpha = flags.real("alpha", 2.0f, 1.0f, 1e6f);
     o.beta = flags.real("beta", o.alpha - 1.0f, 0.0f, 1e6f);
+    o.composite = flags.text("composite", "epsilon-gamma-zb");
+    o.bounded = data.name == "mnist";  // pixels in [0, 1]
     std::string baseline = flags.text("baseline", "zero");
     if (baseline == "mean") {  // the mean training input
         o.baseline.assign(data.test.example_size, 0.0f);
@@ -93,6 +95,8 @@ JsonObject summary(const Explanation& e, const std::string& method, int index, c
     json.add("target", e.targets[0]).add("logit", double(e.logit[0]));
     json.add("relevance_sum", positive + negative).add("positive", positive).add("negative", negative);
     if (!e.residual.empty()) json.add(method == "taylor" ? "taylor_residual" : "completeness_gap", double(e.residual[0]));
+    if (method.rfind("lrp", 0) == 0 || method == "deep-taylor")  // what biases and stabilisers took
+        json.add("absorbed", double(e.logit[0]) - (positive + negative));
     if (data.name == "20news") {  // the most relevant words of the post, in order
         std::vector<int> order(r.size());
         for (size_t k = 0; k < order.size(); ++k) order[k] = int(k);

@@ -122,6 +122,13 @@ Tensor LrpRule::propagate(const LayerPass& pass, const Tensor& R) const {
         return zscr(f, {{map_values(a, one), w2, zero_bias}}, R, tiny);
     }
     if (kind_ == "lrp-flat") return zscr(f, {{map_values(a, one), map_values(w, one), zero_bias}}, R, tiny);
+    if (kind_ == "lrp-zb") {  // z = x w - l w+ - h w-, R = x (w s) - l (w+ s) - h (w- s)
+        Tensor low(a.shape(), p_.low), high(a.shape(), p_.high);
+        Tensor minus_wp = map_values(w, positive), minus_wn = map_values(w, negative);
+        for (float& v : minus_wp.values()) v = -v;
+        for (float& v : minus_wn.values()) v = -v;
+        return zscr(f, {{a, w, zero_bias}, {low, minus_wp, zero_bias}, {high, minus_wn, zero_bias}}, R, tiny);
+    }
     if (kind_ == "lrp-alphabeta" || kind_ == "lrp-zplus") {
         // positive contributions: a+ w+ and a- w-; negative ones: a+ w- and a- w+
         Tensor ap = map_values(a, positive), an = map_values(a, negative);
@@ -134,6 +141,34 @@ Tensor LrpRule::propagate(const LayerPass& pass, const Tensor& R) const {
         return r_pos;
     }
     throw Error("unknown LRP rule '" + kind_ + "'");
+}
+
+const std::vector<std::string>& composite_names() {
+    static const std::vector<std::string> names{"epsilon-gamma-zb", "alphabeta-zb", "deep-taylor"};
+    return names;
+}
+
+std::unique_ptr<Rule> make_composite(const std::string& name, size_t first, bool bounded, LrpParameters p) {
+    // The rules are owned by the chooser (shared), so the composite stays valid on its own.
+    auto rule = [p](const char* kind) { return std::make_shared<LrpRule>(kind, p); };
+    auto input = rule(bounded ? "lrp-zb" : "lrp-w2");
+    if (name == "epsilon-gamma-zb") {
+        auto gamma = rule("lrp-gamma"), epsilon = rule("lrp-epsilon");
+        return std::make_unique<CompositeRule>(name, [=](const LayerPass& pass) -> const Rule& {
+            if (pass.index == first) return *input;
+            if (dynamic_cast<Conv2d*>(&pass.layer) || dynamic_cast<Conv1d*>(&pass.layer)) return *gamma;
+            return *epsilon;
+        });
+    }
+    if (name == "alphabeta-zb" || name == "deep-taylor") {
+        auto hidden = rule(name == "deep-taylor" ? "lrp-zplus" : "lrp-alphabeta");
+        return std::make_unique<CompositeRule>(name, [=](const LayerPass& pass) -> const Rule& {
+            return pass.index == first ? *input : *hidden;
+        });
+    }
+    std::string list;
+    for (auto& n : composite_names()) list += (list.empty() ? "" : ", ") + n;
+    throw Error("unknown LRP composite '" + name + "'; choose one of: " + list);
 }
 
 }  // namespace gb

@@ -20,6 +20,8 @@
 //   lrp-zplus    alpha = 1, beta = 0
 //   lrp-w2       R_j = sum_k w_jk^2 / sum_i w_ik^2 R_k   (a := 1, no bias)
 //   lrp-flat     R_j = sum_k 1 / n_k R_k                  (w := 1, a := 1, no bias)
+//   lrp-zb       for inputs bounded by l <= x <= h (Montavon et al. 2017):
+//                R_j = sum_k (x_j w_jk - l_j w+_jk - h_j w-_jk) / sum_i (...) R_k
 //
 // ReLU, Flatten, Dropout and Transpose pass relevance through unchanged; max
 // pooling passes it to each window's maximum (winner takes all), sum and
@@ -28,7 +30,10 @@
 // that the relevance at the input sums to f(x) up to what biases and
 // stabilisers absorb. Any other layer (tanh, LSTM) is an error naming it.
 #pragma once
+#include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "explain/propagation.hpp"
 
@@ -38,6 +43,7 @@ struct LrpParameters {
     float epsilon = 0.25f;  // lrp-epsilon's stabiliser (and a tiny 1e-9 for the others, against 0/0)
     float gamma = 0.25f;
     float alpha = 2.0f, beta = 1.0f;
+    float low = 0.0f, high = 1.0f;  // lrp-zb's bounds, the same for every input (MNIST pixels: 0 and 1)
 };
 
 class LrpRule : public Rule {
@@ -52,5 +58,35 @@ private:
     std::string kind_;
     LrpParameters p_;
 };
+
+// A rule per layer, chosen by position and type: the composites a course
+// would use, by name.
+//   epsilon-gamma-zb  zB at the first layer, gamma on convolutions, epsilon on
+//                     dense layers (Montavon et al. 2019, sec. 10.3)
+//   alphabeta-zb      zB at the first layer, alpha2-beta1 elsewhere
+//   deep-taylor       deep Taylor decomposition (Montavon et al. 2017): z+ in the
+//                     hidden layers and, at the first layer, zB for bounded inputs
+//                     (images) or w^2 for unbounded ones
+// Or write your own: any function from a layer pass to the rule for it.
+class CompositeRule : public Rule {
+public:
+    using Chooser = std::function<const Rule&(const LayerPass&)>;
+    CompositeRule(std::string name, Chooser choose) : name_(std::move(name)), choose_(std::move(choose)) {}
+    std::string name() const override { return name_; }
+    Tensor propagate(const LayerPass& pass, const Tensor& upstream) const override {
+        return choose_(pass).propagate(pass, upstream);
+    }
+    bool seeds_with_logit() const override { return true; }
+
+private:
+    std::string name_;
+    Chooser choose_;
+};
+
+// A named composite for a network whose first explained layer is `first`
+// (0, or the layer after an Embedding); bounded: the inputs lie in [low, high].
+// The rules it refers to live in the returned object.
+std::unique_ptr<Rule> make_composite(const std::string& name, size_t first, bool bounded, LrpParameters parameters);
+const std::vector<std::string>& composite_names();
 
 }  // namespace gb

@@ -17,7 +17,8 @@ const std::vector<std::string>& method_names() {
                                                 "gradcam",    "guided-gradcam",
                                                 "lrp-0",      "lrp-epsilon",          "lrp-gamma",
                                                 "lrp-alphabeta", "lrp-zplus",         "lrp-w2",
-                                                "lrp-flat"};
+                                                "lrp-flat",   "lrp-zb",               "lrp",
+                                                "deep-taylor"};
     return names;
 }
 
@@ -94,10 +95,19 @@ Explanation explain(Sequential& net, const Tensor& x, const std::string& method,
     DeconvnetRule deconvnet;
     GuidedBackpropRule guided;
     const bool lrp = method.rfind("lrp-", 0) == 0;
-    LrpRule relevance(lrp ? method : "lrp-0", {options.epsilon, options.gamma, options.alpha, options.beta});
+    const LrpParameters lrp_parameters{options.epsilon, options.gamma, options.alpha, options.beta, 0.0f, 1.0f};
+    LrpRule relevance(lrp ? method : "lrp-0", lrp_parameters);
+    std::unique_ptr<Rule> composite;
+    if (method == "lrp" || method == "deep-taylor") {
+        size_t first = stop;  // the input layer: the first with weights, from where the walk stops
+        while (first + 1 < net.size() && net[first].parameters().empty()) ++first;
+        composite = make_composite(method == "lrp" ? options.composite : "deep-taylor", first, options.bounded,
+                                   lrp_parameters);
+    }
     const Rule& rule = method == "deconvnet"         ? static_cast<const Rule&>(deconvnet)
                        : method == "guided-backprop" ? static_cast<const Rule&>(guided)
                        : lrp                          ? static_cast<const Rule&>(relevance)
+                       : composite                    ? *composite
                                                       : static_cast<const Rule&>(gradient);
 
     Explanation e;

@@ -13,7 +13,9 @@
 //   smoothgrad, integrated-gradients, occlusion   see sampling.hpp; on text, the first two
 //                     work on the embeddings, occlusion blanks runs of words
 //   gradcam, guided-gradcam                       see gradcam.hpp (CNNs on images)
-//   lrp-0, lrp-epsilon, lrp-gamma, lrp-alphabeta, lrp-zplus, lrp-w2, lrp-flat   see lrp.hpp
+//   lrp-0, lrp-epsilon, lrp-gamma, lrp-alphabeta, lrp-zplus, lrp-w2, lrp-flat, lrp-zb
+//                     one LRP rule at every layer; lrp: a composite (options.composite);
+//                     deep-taylor: the deep-taylor composite                   see lrp.hpp
 //
 // For text models the walk stops at the Embedding's output (B, T, E) and a
 // word's relevance is the sum over its embedding dimensions: (B, T).
@@ -37,6 +39,8 @@ struct ExplainOptions {
     int image_height = 0, image_width = 0;  // 0: the input's last two dimensions
     const Filter* filter = nullptr;     // the propagation methods: keep only what flows through these units
     float epsilon = 0.25f, gamma = 0.25f, alpha = 2.0f, beta = 1.0f;  // the LRP rules' parameters
+    std::string composite = "epsilon-gamma-zb";  // for method "lrp"
+    bool bounded = false;                // the inputs lie in [0, 1] (images): zB at the input layer
 };
 
 struct Explanation {

@@ -58,11 +58,11 @@ Propagation propagate(Sequential& net, const Tensor& x, std::vector<int> targets
     Tensor h = x.detach();
     for (size_t i = 0; i < net.size(); ++i) {
         if (i < start) {
-            passes.push_back({net[i], Tensor(), Tensor()});
+            passes.push_back({i, net[i], Tensor(), Tensor()});
             continue;
         }
         Tensor input = h.detach().set_requires_grad();
-        passes.push_back({net[i], input, net[i].forward(input)});
+        passes.push_back({i, net[i], input, net[i].forward(input)});
         h = passes.back().output;
     }
     h = h.detach();

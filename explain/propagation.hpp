@@ -22,6 +22,7 @@ namespace gb {
 // One layer of the recorded forward pass: its input (a leaf of its own small
 // graph) and the output computed from it.
 struct LayerPass {
+    size_t index;  // the layer's position in the network
     Module& layer;
     Tensor input;   // (B, ...)
     Tensor output;  // layer.forward(input), with the graph back to input

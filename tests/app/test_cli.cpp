@@ -233,7 +233,7 @@ TEST_CASE("explain draws a heatmap, writes the relevance, prints a trace, and re
                "has units 0-99, not 500");
     fails_with({"explain", "--model", dir / "m.npz", "--index", "0", "--method", "gradient", "--target", "10"},
                "target class 10 does not exist");
-    fails_with({"explain", "--model", dir / "m.npz", "--index", "0", "--method", "lrp"}, "unknown explanation method");
+    fails_with({"explain", "--model", dir / "m.npz", "--index", "0", "--method", "lime"}, "unknown explanation method");
     REQUIRE(glassbox({"train", "--model", "lstm", "--epochs", "1", "--out", dir / "lstm.npz"}).code == 0);
     fails_with({"explain", "--model", dir / "lstm.npz", "--index", "0", "--method", "deconvnet"},
                "does not apply to layer 'LSTM 28 128'");

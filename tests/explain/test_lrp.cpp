@@ -124,3 +124,43 @@ TEST_CASE("LRP refuses layers it has no rule for, and alpha - beta other than 1"
                       Catch::Contains("no rule for layer 'Tanh'"));
     CHECK_THROWS_WITH(LrpRule("lrp-alphabeta", {0.25f, 0.25f, 2.0f, 0.5f}), Catch::Contains("alpha - beta = 1"));
 }
+
+TEST_CASE("zB follows its formula; deep Taylor conserves; composites choose a rule per layer", "[lrp]") {
+    Rng rng(6);
+    Sequential one;
+    one.emplace<Linear>(4, 1, rng);
+    auto& fc = dynamic_cast<Linear&>(one[0]);
+    fc.bias().values() = {0.0f};
+    Tensor x(Shape{1, 4}, {0.1f, 0.9f, 0.5f, 0.0f});
+    LrpRule zb("lrp-zb", {0.25f, 0.25f, 2.0f, 1.0f, 0.0f, 1.0f});
+    Propagation p = propagate(one, x, {0}, zb);
+    const float* w = fc.weight().data();
+    double f = p.logits.values()[0], denominator = 0;
+    std::vector<double> numerators;
+    for (int j = 0; j < 4; ++j) {  // x_j w_j - l w_j+ - h w_j-, with l = 0, h = 1
+        numerators.push_back(x.values()[size_t(j)] * w[j] - 0.0 * std::max(0.0f, w[j]) - 1.0 * std::min(0.0f, w[j]));
+        denominator += numerators.back();
+    }
+    for (size_t j = 0; j < 4; ++j) CHECK(p.signal.values()[j] == Approx(numerators[j] / denominator * f).margin(1e-5));
+    CHECK(total(p.signal.values()) == Approx(f).margin(1e-5));  // zB conserves
+
+    Sequential cnn = small_cnn(rng);
+    for (auto& np : cnn.parameters())  // without biases, deep Taylor conserves exactly
+        if (np.first.find("bias") != std::string::npos) std::fill(np.second.values().begin(), np.second.values().end(), 0.0f);
+    Tensor image(Shape{1, 1, 6, 6});
+    for (float& v : image.values()) v = rng.uniform();
+    ExplainOptions bounded;
+    bounded.bounded = true;
+    Explanation dt = explain(cnn, image, "deep-taylor", bounded);
+    if (dt.logit[0] > 0) CHECK(total(dt.relevance.values()) == Approx(dt.logit[0]).epsilon(1e-4));
+
+    // A composite of your own: LRP-0 at every layer is LRP-0.
+    LrpRule zero("lrp-0");
+    CompositeRule mine("mine", [&](const LayerPass&) -> const Rule& { return zero; });
+    Tensor a = propagate(cnn, image, {1}, mine).signal, b = explain(cnn, image, "lrp-0", {{1}}).relevance;
+    for (size_t k = 0; k < a.numel(); ++k) CHECK(a.values()[k] == Approx(b.values()[k]).margin(1e-6));
+    ExplainOptions unknown;
+    unknown.composite = "magic";
+    CHECK_THROWS_WITH(explain(cnn, image, "lrp", unknown), Catch::Contains("unknown LRP composite 'magic'"));
+    CHECK(explain(cnn, image, "lrp", bounded).relevance.shape() == image.shape());
+}
