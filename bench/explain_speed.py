@@ -1,7 +1,8 @@
 """Explanations per second of `gradient` and `guided-backprop` on `lenet` at
 batch 64, in glassbox and with PyTorch autograd (guided backprop by ReLU
 backward hooks) on the same weights and images, in one run. Prints the ratio
-glassbox / PyTorch (above 1: glassbox is faster).
+glassbox / PyTorch (above 1: glassbox is faster), and the cost of an LRP
+explanation (`lrp`, `deep-taylor`) against a gradient explanation.
 
 usage: /usr/bin/python3 bench/explain_speed.py BUILD_DIR LENET.npz
 """
@@ -55,4 +56,12 @@ for method, guided in [("gradient", False), ("guided-backprop", True)]:
     results[method] = {"glassbox": glassbox, "pytorch": pytorch, "ratio": glassbox / pytorch}
     print(f"{method} on lenet, batch 64: glassbox {glassbox:.0f}/s, PyTorch {pytorch:.0f}/s, "
           f"ratio {glassbox / pytorch:.2f}")
-print(json.dumps({"benchmark": "explain_speed", "results": results}))
+# LRP is one forward and one modified backward pass: its cost against the gradient's.
+lrp = {}
+for method in ["lrp", "deep-taylor"]:
+    out = subprocess.run([os.path.join(build, "bench", "explain_speed"), model_path, method, str(repeats)],
+                         check=True, capture_output=True, text=True).stdout
+    rate = json.loads(out.strip().splitlines()[-1])["explanations_per_second"]
+    lrp[method] = {"per_second": rate, "cost_vs_gradient": results["gradient"]["glassbox"] / rate}
+    print(f"{method} on lenet, batch 64: {rate:.0f}/s, {results['gradient']['glassbox'] / rate:.2f}x the gradient's cost")
+print(json.dumps({"benchmark": "explain_speed", "results": results, "lrp": lrp}))
