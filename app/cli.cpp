@@ -40,7 +40,8 @@ commands:
            smoothgrad, integrated-gradients, occlusion, gradcam, guided-gradcam,
            lrp-0, lrp-epsilon (--epsilon), lrp-gamma (--gamma), lrp-alphabeta (--alpha --beta),
            lrp-zplus, lrp-w2, lrp-flat, lrp-zb, deep-taylor,
-           lrp --composite epsilon-gamma-zb|alphabeta-zb|deep-taylor
+           lrp --composite epsilon-gamma-zb|alphabeta-zb|deep-taylor, excitation,
+           contrastive-excitation
 
 The data folder is $GLASSBOX_DATA, or ./data (run `make data` to fill it).
 Every command prints one JSON object with its results as its last line.

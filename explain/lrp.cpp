@@ -105,7 +105,13 @@ Tensor LrpRule::propagate(const LayerPass& pass, const Tensor& R) const {
         throw Error(kind_ + " has no rule for layer '" + layer.describe() +
                     "' (LRP here covers linear, convolution, pooling and ReLU layers)");
     auto params = layer.parameters();
-    const Tensor &w = params[0].second, &b = params[1].second;
+    Tensor w = params[0].second, b = params[1].second;
+    if (p_.negate_weights) {  // the "dual" of a unit: -w, -b (contrastive excitation backprop)
+        w = w.detach();
+        b = b.detach();
+        for (float& v : w.values()) v = -v;
+        for (float& v : b.values()) v = -v;
+    }
     const Tensor zero_bias(b.shape());
 
     if (kind_ == "lrp-0") return zscr(f, {{a, w, b}}, R, tiny);

@@ -44,6 +44,7 @@ struct LrpParameters {
     float gamma = 0.25f;
     float alpha = 2.0f, beta = 1.0f;
     float low = 0.0f, high = 1.0f;  // lrp-zb's bounds, the same for every input (MNIST pixels: 0 and 1)
+    bool negate_weights = false;    // use -w and -b (the dual unit of contrastive excitation backprop)
 };
 
 class LrpRule : public Rule {
@@ -81,6 +82,34 @@ public:
 private:
     std::string name_;
     Chooser choose_;
+};
+
+// Excitation backprop (Zhang et al. 2016): the marginal winning probability
+//   P(a_j) = sum_k a_j w+_jk / (sum_i a_i w+_ik) P(a_k),   P = 1 at the explained unit,
+// which on ReLU networks is the z+ rule seeded with 1 instead of the logit.
+// Contrastive excitation backprop subtracts the map of the explained unit's
+// "dual" (the top layer's weights negated): P_c - P_dual, both propagated to
+// the input (Zhang et al. stop at an intermediate layer and clamp at 0; the
+// signed map is kept here).
+class ExcitationRule : public Rule {
+public:
+    // dual_top: the top layer (index top) uses -w, -b.
+    ExcitationRule(bool dual_top = false, size_t top = 0)
+        : dual_top_(dual_top), top_(top), zplus_("lrp-zplus"), dual_("lrp-zplus", dual_parameters()) {}
+    std::string name() const override { return dual_top_ ? "excitation-dual" : "excitation"; }
+    Tensor propagate(const LayerPass& pass, const Tensor& upstream) const override {
+        return (dual_top_ && pass.index == top_ ? dual_ : zplus_).propagate(pass, upstream);
+    }
+
+private:
+    static LrpParameters dual_parameters() {
+        LrpParameters p;
+        p.negate_weights = true;
+        return p;
+    }
+    bool dual_top_;
+    size_t top_;
+    LrpRule zplus_, dual_;
 };
 
 // A named composite for a network whose first explained layer is `first`

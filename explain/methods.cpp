@@ -18,7 +18,7 @@ const std::vector<std::string>& method_names() {
                                                 "lrp-0",      "lrp-epsilon",          "lrp-gamma",
                                                 "lrp-alphabeta", "lrp-zplus",         "lrp-w2",
                                                 "lrp-flat",   "lrp-zb",               "lrp",
-                                                "deep-taylor"};
+                                                "deep-taylor", "excitation",          "contrastive-excitation"};
     return names;
 }
 
@@ -141,6 +141,15 @@ Explanation explain(Sequential& net, const Tensor& x, const std::string& method,
         if (H == 0 && x.ndim() >= 3) H = x.dim(-2), W = x.dim(-1);
         if (H == 0) throw Error("occlusion needs the image size of a flat input");
         e.relevance = occlusion(net, x, e.targets, H, W, options.patch, options.stride);
+        return e;
+    }
+    if (method == "excitation" || method == "contrastive-excitation") {  // see ExcitationRule in lrp.hpp
+        Tensor r = propagate(net, x, e.targets, ExcitationRule(), false, options.filter, stop).signal;
+        if (method == "contrastive-excitation") {
+            Tensor dual = propagate(net, x, e.targets, ExcitationRule(true, net.size() - 1), false, options.filter, stop).signal;
+            for (size_t k = 0; k < r.numel(); ++k) r.values()[k] -= dual.values()[k];
+        }
+        e.relevance = stop > 0 ? per_word(r) : r;
         return e;
     }
     Tensor r = p.signal;  // the gradient, or the modified backward signal

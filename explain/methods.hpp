@@ -16,6 +16,7 @@
 //   lrp-0, lrp-epsilon, lrp-gamma, lrp-alphabeta, lrp-zplus, lrp-w2, lrp-flat, lrp-zb
 //                     one LRP rule at every layer; lrp: a composite (options.composite);
 //                     deep-taylor: the deep-taylor composite                   see lrp.hpp
+//   excitation, contrastive-excitation   excitation backprop (Zhang et al. 2016)  see lrp.hpp
 //
 // For text models the walk stops at the Embedding's output (B, T, E) and a
 // word's relevance is the sum over its embedding dimensions: (B, T).

@@ -164,3 +164,20 @@ TEST_CASE("zB follows its formula; deep Taylor conserves; composites choose a ru
     CHECK_THROWS_WITH(explain(cnn, image, "lrp", unknown), Catch::Contains("unknown LRP composite 'magic'"));
     CHECK(explain(cnn, image, "lrp", bounded).relevance.shape() == image.shape());
 }
+
+TEST_CASE("excitation backprop is z+ seeded with 1; the contrastive map subtracts the dual's", "[lrp]") {
+    Rng rng(7);
+    Sequential net = relu_mlp(rng);
+    for (auto& np : net.parameters())
+        if (np.first.find("bias") != std::string::npos) std::fill(np.second.values().begin(), np.second.values().end(), 0.0f);
+    Tensor x(Shape{1, 6});
+    for (float& v : x.values()) v = rng.uniform();  // non-negative inputs, as below a ReLU
+    Explanation ex = explain(net, x, "excitation", {{0}}), zp = explain(net, x, "lrp-zplus", {{0}});
+    for (size_t k = 0; k < 6; ++k) CHECK(ex.relevance.values()[k] == Approx(zp.relevance.values()[k] / zp.logit[0]).margin(1e-5));
+    CHECK(total(ex.relevance.values()) == Approx(1.0).margin(1e-4));  // a probability distribution
+    ExcitationRule dual(true, net.size() - 1);
+    Tensor d = propagate(net, x, {0}, dual).signal;
+    Explanation contrastive = explain(net, x, "contrastive-excitation", {{0}});
+    for (size_t k = 0; k < 6; ++k)
+        CHECK(contrastive.relevance.values()[k] == Approx(ex.relevance.values()[k] - d.values()[k]).margin(1e-6));
+}
