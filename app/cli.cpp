@@ -36,6 +36,7 @@ commands:
            [--overlay yes] [--html OUT.html] [--npy OUT.npy] [--trace yes] [--trace-png OUT.png]
            [--baseline zero|mean|search] [--samples N] [--noise F] [--seed S] [--patch P] [--stride S]
            [--filter LAYER:UNIT,...]  (keep what flows through these neurons / feature maps)
+           [--translations R]  (average over copies shifted by up to R pixels)
            methods: gradient, sensitivity, gradient-x-input, taylor, deconvnet, guided-backprop,
            smoothgrad, integrated-gradients, occlusion, gradcam, guided-gradcam,
            lrp-0, lrp-epsilon (--epsilon), lrp-gamma (--gamma), lrp-alphabeta (--alpha --beta),
@@ -216,7 +217,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             return explain_command(Flags("glassbox " + command, rest,
                                          {"model", "data", "index", "method", "target", "png", "npy", "html", "trace",
                                           "trace-png", "overlay", "baseline", "samples", "noise", "seed", "patch",
-                                          "stride", "filter", "epsilon", "gamma", "alpha", "beta", "composite"}),
+                                          "stride", "filter", "epsilon", "gamma", "alpha", "beta", "composite",
+                                          "translations"}),
                                    out);
         if (command == "predict")
             return predict_command(Flags("glassbox " + command, rest, {"model", "data", "png", "count", "first"}), out);

@@ -59,6 +59,7 @@ ExplainOptions options_from(const Flags& flags, const DataSplits& data) {
     o.beta = flags.real("beta", o.alpha - 1.0f, 0.0f, 1e6f);
     o.composite = flags.text("composite", "epsilon-gamma-zb");
     o.bounded = data.name == "mnist";  // pixels in [0, 1]
+    o.translations = flags.whole("translations", 0, 0, 5);
     std::string baseline = flags.text("baseline", "zero");
     if (baseline == "mean") {  // the mean training input
         o.baseline.assign(data.test.example_size, 0.0f);

@@ -7,6 +7,7 @@
 #include "nn/conv_layers.hpp"
 #include "nn/layers.hpp"
 #include "nn/ops.hpp"
+#include "nn/pool.hpp"
 #include "nn/text_layers.hpp"
 #include "util/error.hpp"
 
@@ -96,6 +97,18 @@ Tensor LrpRule::propagate(const LayerPass& pass, const Tensor& R) const {
     if (dynamic_cast<ReLU*>(&layer)) return Tensor(R.shape(), R.values());  // R_in = R_out
     if (passes_through(layer)) return layer_gradient(pass, R);                // a reshaping: R moves along
     const float tiny = 1e-9f;
+    if (auto* max = dynamic_cast<MaxPool2d*>(&layer); max && p_.max_pool_proportional) {
+        int k = max->kernel(), stride = max->stride();  // as a sum pool: R_j = a_j / sum_i a_i R_k
+        LinearMap pool = [k, stride](const Tensor& x, const Tensor&, const Tensor&) { return sum_pool2d(x, k, stride); };
+        return zscr(pool, {{a, Tensor(), Tensor()}}, R, tiny);
+    }
+    if (auto* lp = dynamic_cast<LpPool2d*>(&layer)) {  // R_j = a_j^p / sum_i a_i^p R_k
+        int k = lp->kernel(), stride = lp->stride();
+        Tensor ap(a.shape());
+        for (size_t i = 0; i < a.numel(); ++i) ap.values()[i] = std::pow(std::fabs(a.values()[i]), lp->p());
+        LinearMap pool = [k, stride](const Tensor& x, const Tensor&, const Tensor&) { return sum_pool2d(x, k, stride); };
+        return zscr(pool, {{ap, Tensor(), Tensor()}}, R, tiny);
+    }
     if (is_pooling(layer)) {  // z/s/c with the pooling itself: winner-take-all, or proportional
         LinearMap pool = [&layer](const Tensor& x, const Tensor&, const Tensor&) { return layer.forward(x); };
         return zscr(pool, {{a, Tensor(), Tensor()}}, R, tiny);

@@ -24,9 +24,12 @@
 //                R_j = sum_k (x_j w_jk - l_j w+_jk - h_j w-_jk) / sum_i (...) R_k
 //
 // ReLU, Flatten, Dropout and Transpose pass relevance through unchanged; max
-// pooling passes it to each window's maximum (winner takes all), sum and
-// average pooling proportionally to the inputs (R_j = a_j / sum_i a_i R_k),
-// max over time like max pooling. The explained logit seeds the output, so
+// pooling passes it to each window's maximum (winner takes all; or, with
+// max_pool_proportional, to every input in proportion to it, as a sum pool
+// would), sum and average pooling proportionally to the inputs
+// (R_j = a_j / sum_i a_i R_k), Lp pooling in proportion to a_j^p
+// (R_j = a_j^p / sum_i a_i^p R_k; Montavon et al. 2018, sec. 5), max over
+// time like max pooling. The explained logit seeds the output, so
 // that the relevance at the input sums to f(x) up to what biases and
 // stabilisers absorb. Any other layer (tanh, LSTM) is an error naming it.
 #pragma once
@@ -45,6 +48,7 @@ struct LrpParameters {
     float alpha = 2.0f, beta = 1.0f;
     float low = 0.0f, high = 1.0f;  // lrp-zb's bounds, the same for every input (MNIST pixels: 0 and 1)
     bool negate_weights = false;    // use -w and -b (the dual unit of contrastive excitation backprop)
+    bool max_pool_proportional = false;  // max pooling: proportional instead of winner-take-all
 };
 
 class LrpRule : public Rule {

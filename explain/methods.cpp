@@ -77,7 +77,46 @@ Tensor root_along_gradient(Sequential& net, const Tensor& x, const Tensor& gradi
     return root;
 }
 
+// (dy, dx)-shifted copy of images of height x width (zeros fill in), for every channel and example.
+Tensor shift_images(const Tensor& x, int height, int width, int dy, int dx) {
+    Tensor out(x.shape());
+    const size_t plane = size_t(height) * width;
+    for (size_t p = 0; p < x.numel() / plane; ++p)
+        for (int i = 0; i < height; ++i)
+            for (int j = 0; j < width; ++j) {
+                int si = i - dy, sj = j - dx;
+                if (si >= 0 && si < height && sj >= 0 && sj < width)
+                    out.values()[p * plane + size_t(i) * width + size_t(j)] = x.values()[p * plane + size_t(si) * width + size_t(sj)];
+            }
+    return out;
+}
+
 }  // namespace
+
+// R = 1/|S| sum_{(dy, dx) in S} shift_{-dy,-dx}( R(shift_{dy,dx}(x)) ),  S = [-r, r]^2
+Explanation explain_translated(Sequential& net, const Tensor& x, const std::string& method,
+                               const ExplainOptions& options) {
+    int H = options.image_height, W = options.image_width;
+    if (H == 0 && x.ndim() >= 3) H = x.dim(-2), W = x.dim(-1);
+    if (H == 0 || x.numel() % (size_t(x.dim(0)) * H * W) != 0 || explainable_start(net) > 0)
+        throw Error("the translation trick shifts images; this input is not one");
+    ExplainOptions once = options;
+    once.translations = 0;
+    if (once.targets.empty() || once.targets[0] < 0) once.targets = explain(net, x, "gradient").targets;  // fix the class
+    Explanation e = explain(net, x, method, once);
+    Tensor sum(e.relevance.shape());
+    const int r = options.translations;
+    for (int dy = -r; dy <= r; ++dy)
+        for (int dx = -r; dx <= r; ++dx) {
+            Tensor shifted = shift_images(x, H, W, dy, dx);
+            Tensor back = shift_images(explain(net, shifted, method, once).relevance, H, W, -dy, -dx);
+            for (size_t k = 0; k < sum.numel(); ++k) sum.values()[k] += back.values()[k];
+        }
+    for (float& v : sum.values()) v /= float((2 * r + 1) * (2 * r + 1));
+    e.relevance = sum;
+    e.residual.clear();
+    return e;
+}
 
 Explanation explain(Sequential& net, const Tensor& x, const std::string& method, const ExplainOptions& options) {
     const auto& names = method_names();
@@ -87,6 +126,7 @@ Explanation explain(Sequential& net, const Tensor& x, const std::string& method,
         throw Error("unknown explanation method '" + method + "'; choose one of: " + list);
     }
     const int B = x.dim(0);
+    if (options.translations > 0) return explain_translated(net, x, method, options);
     std::vector<int> targets = options.targets;
     if (targets.empty()) targets.assign(size_t(B), -1);
     if (targets.size() == 1 && B > 1) targets.assign(size_t(B), targets[0]);

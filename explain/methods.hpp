@@ -42,6 +42,9 @@ struct ExplainOptions {
     float epsilon = 0.25f, gamma = 0.25f, alpha = 2.0f, beta = 1.0f;  // the LRP rules' parameters
     std::string composite = "epsilon-gamma-zb";  // for method "lrp"
     bool bounded = false;                // the inputs lie in [0, 1] (images): zB at the input layer
+    int translations = 0;                // images: the translation trick (Montavon et al. 2018, sec. 6):
+                                         // explain copies shifted by up to this many pixels each way,
+                                         // shift the maps back and average them
 };
 
 struct Explanation {
@@ -57,5 +60,8 @@ struct Explanation {
 
 const std::vector<std::string>& method_names();
 Explanation explain(Sequential& net, const Tensor& x, const std::string& method, const ExplainOptions& options = {});
+// The translation trick around any image method (explain() calls it when options.translations > 0).
+Explanation explain_translated(Sequential& net, const Tensor& x, const std::string& method,
+                               const ExplainOptions& options);
 
 }  // namespace gb

@@ -43,6 +43,8 @@ class MaxPool2d : public Module {
 public:
     MaxPool2d(int kernel, int stride) : k_(kernel), stride_(stride) {}
     Tensor forward(const Tensor& x) override { return max_pool2d(x, k_, stride_, &switches_); }
+    int kernel() const { return k_; }
+    int stride() const { return stride_; }
     std::string describe() const override { return "MaxPool2d " + std::to_string(k_) + " " + std::to_string(stride_); }
     // Of the last forward pass (empty before the first).
     const std::vector<size_t>& switches() const {
@@ -79,6 +81,8 @@ class LpPool2d : public Module {
 public:
     LpPool2d(float p, int kernel, int stride) : p_(p), k_(kernel), stride_(stride) {}
     Tensor forward(const Tensor& x) override { return lp_pool2d(x, p_, k_, stride_); }
+    int kernel() const { return k_; }
+    int stride() const { return stride_; }
     std::string describe() const override {
         return "LpPool2d " + std::to_string(p_) + " " + std::to_string(k_) + " " + std::to_string(stride_);
     }

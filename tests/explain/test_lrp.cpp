@@ -181,3 +181,59 @@ TEST_CASE("excitation backprop is z+ seeded with 1; the contrastive map subtract
     for (size_t k = 0; k < 6; ++k)
         CHECK(contrastive.relevance.values()[k] == Approx(ex.relevance.values()[k] - d.values()[k]).margin(1e-6));
 }
+
+TEST_CASE("pooling rules: winner-take-all or proportional max pooling, Lp pooling by a^p", "[lrp]") {
+    Rng rng(8);
+    Tensor x(Shape{1, 1, 2, 2}, {1, 2, 3, 4});
+    for (bool lp : {false, true}) {
+        Sequential net;
+        if (lp) net.emplace<LpPool2d>(2.0f, 2, 2);
+        else net.emplace<MaxPool2d>(2, 2);
+        net.emplace<Flatten>().emplace<Linear>(1, 1, rng);
+        auto& fc = dynamic_cast<Linear&>(net[2]);
+        fc.weight().values() = {1};
+        fc.bias().values() = {0};
+        double f = lp ? std::sqrt(30.0) : 4.0;
+        if (lp) {  // R_j = a_j^2 / sum a_i^2 f
+            Tensor r = explain(net, x, "lrp-0").relevance;
+            for (size_t j = 0; j < 4; ++j) CHECK(r.values()[j] == Approx(x.values()[j] * x.values()[j] / 30.0 * f));
+        } else {
+            CHECK(explain(net, x, "lrp-0").relevance.values() == std::vector<float>{0, 0, 0, 4});  // winner takes all
+            LrpParameters proportional;
+            proportional.max_pool_proportional = true;
+            Tensor r = propagate(net, x, {0}, LrpRule("lrp-0", proportional)).signal;
+            for (size_t j = 0; j < 4; ++j) CHECK(r.values()[j] == Approx(x.values()[j] / 10.0 * f));
+        }
+    }
+}
+
+TEST_CASE("the translation trick averages the maps of shifted copies, shifted back", "[lrp]") {
+    Rng rng(9);
+    Sequential net = small_cnn(rng);
+    Tensor x = random_tensor({1, 1, 6, 6}, rng, false);
+    ExplainOptions none, one;
+    one.translations = 1;
+    none.targets = one.targets = {1};
+    CHECK(explain(net, x, "lrp-epsilon", none).relevance.values() ==
+          explain_translated(net, x, "lrp-epsilon", [&] { auto o = one; o.translations = 0; return o; }()).relevance.values());
+    // By hand for the shift (dy, dx) = (1, 0) alone would need the others too; instead, check a
+    // property: on a network that sums its pixels (a 1x1 "convolution" of weight 1, flattened, summed),
+    // every copy's LRP-0 map is the shifted image itself, so the average is x times the share of
+    // shifts that keep each pixel inside the image.
+    Sequential sum;
+    sum.emplace<Flatten>().emplace<Linear>(36, 1, rng);
+    auto& fc = dynamic_cast<Linear&>(sum[1]);
+    std::fill(fc.weight().values().begin(), fc.weight().values().end(), 1.0f);
+    fc.bias().values() = {0};
+    ExplainOptions o;
+    o.translations = 1;
+    o.image_height = o.image_width = 6;
+    Tensor xi(Shape{1, 36});
+    for (float& v : xi.values()) v = rng.uniform(0.1f, 1.0f);
+    Tensor r = explain(sum, xi, "lrp-0", o).relevance;
+    for (int i = 0; i < 6; ++i)
+        for (int j = 0; j < 6; ++j) {
+            int rows = (i == 0 || i == 5) ? 2 : 3, cols = (j == 0 || j == 5) ? 2 : 3;  // shifts that keep (i, j) inside
+            CHECK(r.values()[size_t(i * 6 + j)] == Approx(xi.values()[size_t(i * 6 + j)] * rows * cols / 9.0));
+        }
+}
