@@ -237,3 +237,49 @@ TEST_CASE("the translation trick averages the maps of shifted copies, shifted ba
             CHECK(r.values()[size_t(i * 6 + j)] == Approx(xi.values()[size_t(i * 6 + j)] * rows * cols / 9.0));
         }
 }
+
+TEST_CASE("the rules on a convolution equal their formulas written as loops", "[lrp]") {
+    // One Conv2d (2 -> 3 channels, 3x3, padding 1) on a 2x5x5 input, and a given relevance R at its output.
+    Rng rng(10);
+    Conv2d conv(2, 3, 3, rng, 1, 1);
+    for (float& b : conv.bias().values()) b = rng.uniform(-0.3f, 0.3f);
+    Tensor a = random_tensor({1, 2, 5, 5}, rng, false);
+    for (float& v : a.values()) v = std::fabs(v);  // activations below a ReLU
+    Tensor R = random_tensor({1, 3, 5, 5}, rng, false);
+    Tensor input = a.detach().set_requires_grad();
+    LayerPass pass{0, conv, input, conv.forward(input)};
+    const float* w = conv.weight().data();  // (3, 2, 3, 3)
+    const float* b = conv.bias().data();
+    auto at = [&](int c, int y, int x) { return (y < 0 || y > 4 || x < 0 || x > 4) ? 0.0f : a.values()[size_t(c * 25 + y * 5 + x)]; };
+    LrpParameters p;
+    for (std::string kind : {"lrp-0", "lrp-epsilon", "lrp-gamma", "lrp-zplus"}) {
+        INFO(kind);
+        auto rho = [&](float v) {
+            if (kind == "lrp-gamma") return v + p.gamma * std::max(0.0f, v);
+            if (kind == "lrp-zplus") return std::max(0.0f, v);
+            return v;
+        };
+        // z_k = sum_{c,u,v} a rho(w) + rho(b) (no bias for z+), then R_j = sum_k a_j rho(w_jk) / z_k R_k
+        std::vector<double> want(50, 0.0);
+        for (int o = 0; o < 3; ++o)
+            for (int i = 0; i < 5; ++i)
+                for (int j = 0; j < 5; ++j) {
+                    double z = kind == "lrp-zplus" ? 0.0 : rho(b[o]);
+                    for (int c = 0; c < 2; ++c)
+                        for (int u = 0; u < 3; ++u)
+                            for (int v = 0; v < 3; ++v) z += at(c, i - 1 + u, j - 1 + v) * rho(w[((o * 2 + c) * 3 + u) * 3 + v]);
+                    if (kind == "lrp-epsilon") z += p.epsilon * (z >= 0 ? 1 : -1);
+                    double s = z == 0 ? 0 : R.values()[size_t(o * 25 + i * 5 + j)] / z;
+                    for (int c = 0; c < 2; ++c)
+                        for (int u = 0; u < 3; ++u)
+                            for (int v = 0; v < 3; ++v) {
+                                int y = i - 1 + u, x = j - 1 + v;
+                                if (y < 0 || y > 4 || x < 0 || x > 4) continue;
+                                want[size_t(c * 25 + y * 5 + x)] += at(c, y, x) * rho(w[((o * 2 + c) * 3 + u) * 3 + v]) * s;
+                            }
+                }
+        Tensor got = LrpRule(kind).propagate(pass, R);
+        // 1e-5, or 1e-4 relative where a small z_k (random signs here) amplifies float32 rounding
+        for (size_t k = 0; k < 50; ++k) CHECK(got.values()[k] == Approx(want[k]).margin(1e-5).epsilon(1e-4));
+    }
+}
