@@ -52,6 +52,7 @@ declare -A tutorial_args=(
     [05_lstm_unrolled]="--epochs 1 --limit 2000 --out $scratch/05"
     [06_gradient_family]="--epochs 1 --limit 1000 --out $scratch/06"
     [07_lrp_mlp]="--epochs 1 --limit 1000 --out $scratch/07"
+    [08_deep_taylor]="--epochs 1 --limit 1000 --out $scratch/08"
 )
 for tutorial in "$build"/tutorials/*; do
     [ -x "$tutorial" ] && [ -f "$tutorial" ] || continue

@@ -1,0 +1,68 @@
+// Tutorial 08: deep Taylor decomposition (Montavon et al. 2017) on LeNet with
+// sum pooling: the z+ rule derived from a Taylor expansion at a root point,
+// the input-domain rules (zB for pixels in [0, 1], w^2 for unbounded inputs),
+// and relevance conserved from the logit to the pixels.
+// Read along with tutorials/08_deep_taylor.md.
+//
+// usage: 08_deep_taylor [--epochs N] [--limit N] [--out DIR]
+#include <cstdio>
+
+#include "app/program.hpp"
+#include "app/training.hpp"
+#include "explain/lrp.hpp"
+#include "explain/methods.hpp"
+#include "viz/png.hpp"
+
+using namespace gb;
+
+int run(const Flags& flags) {
+    int epochs = flags.whole("epochs", 3, 1, 1000), limit = flags.whole("limit", 0, 0, 60000);
+    std::string out = flags.text("out", "runs/08_deep_taylor");
+    make_folder(out);
+    DataSplits mnist = load_mnist_data(limit);
+    Model model = make_model("lenet-sum", 1);
+    SGD sgd(parameter_tensors(model.net), 0.01f, 0.9f);  // sum pooling passes larger signals: a smaller step
+    Minibatches batches(mnist.train.count(), 64, 1);
+    for (int e = 0; e < epochs; ++e) {
+        sgd.set_lr(cosine_annealing(0.01f, e, epochs));
+        train_epoch(model, sgd, mnist.train, batches, e);
+    }
+    std::printf("lenet-sum, %d epochs: test accuracy %.2f%%\n\n", epochs, 100 * evaluate(model, mnist.test).accuracy);
+
+    // ---- the conservation of deep Taylor, layer by layer ----------------------
+    Tensor x = gather_batch(mnist.test, {0}, model.input_shape);
+    std::unique_ptr<Rule> deep_taylor = make_composite("deep-taylor", 0, true, {});
+    Propagation p = propagate(model.net, x, {-1}, *deep_taylor, true);
+    std::printf("deep Taylor (z+ in the hidden layers, zB at the pixels) on digit %d:\n", mnist.test.labels[0]);
+    for (const TraceStep& t : p.trace)
+        std::printf("  %-26s %-16s sum %9.4f   (negative %8.4f)\n", t.layer.c_str(), shape_str(t.shape).c_str(), t.sum,
+                    t.negative);
+
+    // ---- input-domain rules and a comparison with sensitivity ------------------
+    std::printf("\nat the pixels, for four digits (explained logit, relevance sum):\n");
+    std::vector<std::string> methods{"sensitivity", "lrp-zplus", "lrp-w2", "deep-taylor"};
+    std::vector<Tensor> maps;
+    std::vector<HeatmapRow> grid;
+    ExplainOptions bounded;
+    bounded.bounded = true;
+    for (int d : {0, 1, 2, 3}) {
+        Tensor xd = gather_batch(mnist.test, {d}, model.input_shape);
+        grid.push_back({mnist.test.dense.data() + size_t(d) * mnist.test.example_size, {}});
+        for (const std::string& m : methods) {
+            Explanation e = explain(model.net, xd, m, bounded);
+            double sum = 0;
+            for (float v : e.relevance.values()) sum += v;
+            if (m != "sensitivity")
+                std::printf("  digit %d  %-12s logit %8.4f  sum %8.4f\n", mnist.test.labels[size_t(d)], m.c_str(),
+                            e.logit[0], sum);
+            maps.push_back(e.relevance);
+        }
+    }
+    for (size_t i = 0, m = 0; i < grid.size(); ++i)
+        for (size_t k = 0; k < methods.size(); ++k, ++m) grid[i].maps.push_back(maps[m].data());
+    save_heatmap_grid(out + "/deep_taylor.png", grid, 28, 28, false, 3);
+    std::printf("\nwrote %s/deep_taylor.png\n", out.c_str());
+    return 0;
+}
+
+int main(int argc, char** argv) { return run_program("08_deep_taylor", argc, argv, {"epochs", "limit", "out"}, run); }
