@@ -93,6 +93,38 @@ Tensor shift_images(const Tensor& x, int height, int width, int dy, int dx) {
 
 }  // namespace
 
+std::vector<float> explain_sliding(Sequential& net, const std::vector<float>& image, int height, int width,
+                                   const Shape& input_shape, int rows, int cols, int stride,
+                                   const std::string& method, int target, const ExplainOptions& options) {
+    if (rows > height || cols > width || stride < 1 || image.size() != size_t(height) * width ||
+        numel(input_shape) != size_t(rows) * cols)
+        throw Error("sliding windows: " + std::to_string(rows) + "x" + std::to_string(cols) + " windows with stride " +
+                    std::to_string(stride) + " do not fit a " + std::to_string(height) + "x" + std::to_string(width) +
+                    " image for inputs of shape " + shape_str(input_shape));
+    std::vector<float> sum(image.size(), 0.0f), covered(image.size(), 0.0f);
+    ExplainOptions once = options;
+    once.targets = {target};
+    Shape shape{1};
+    shape.insert(shape.end(), input_shape.begin(), input_shape.end());
+    for (int top = 0; top + rows <= height; top += stride)
+        for (int left = 0; left + cols <= width; left += stride) {
+            Tensor window(shape);
+            for (int i = 0; i < rows; ++i)
+                for (int j = 0; j < cols; ++j)
+                    window.values()[size_t(i) * cols + size_t(j)] = image[size_t(top + i) * width + size_t(left + j)];
+            Tensor r = explain(net, window, method, once).relevance;
+            for (int i = 0; i < rows; ++i)
+                for (int j = 0; j < cols; ++j) {
+                    size_t at = size_t(top + i) * width + size_t(left + j);
+                    sum[at] += r.values()[size_t(i) * cols + size_t(j)];
+                    covered[at] += 1.0f;
+                }
+        }
+    for (size_t k = 0; k < sum.size(); ++k)
+        if (covered[k] > 0) sum[k] /= covered[k];
+    return sum;
+}
+
 // R = 1/|S| sum_{(dy, dx) in S} shift_{-dy,-dx}( R(shift_{dy,dx}(x)) ),  S = [-r, r]^2
 Explanation explain_translated(Sequential& net, const Tensor& x, const std::string& method,
                                const ExplainOptions& options) {

@@ -60,6 +60,15 @@ struct Explanation {
 
 const std::vector<std::string>& method_names();
 Explanation explain(Sequential& net, const Tensor& x, const std::string& method, const ExplainOptions& options = {});
+// Sliding-window explanation of an image larger than the network's input
+// (Montavon et al. 2018, sec. 6): windows of the network's input size (rows x
+// cols) moved by `stride` over `image` (height x width, one channel, values
+// row-major); each window is explained for the same target class and its map
+// added back at its place; every pixel's relevance is the mean over the
+// windows that cover it. The network takes (B, rows * cols) or (B, 1, rows, cols).
+std::vector<float> explain_sliding(Sequential& net, const std::vector<float>& image, int height, int width,
+                                   const Shape& input_shape, int rows, int cols, int stride,
+                                   const std::string& method, int target, const ExplainOptions& options = {});
 // The translation trick around any image method (explain() calls it when options.translations > 0).
 Explanation explain_translated(Sequential& net, const Tensor& x, const std::string& method,
                                const ExplainOptions& options);

@@ -1,6 +1,7 @@
 // LRP rules: identities, conservation layer by layer, hand-computed values,
 // and the papers' formulas written out as loops on a dense layer.
 #include "explain/lrp.hpp"
+#include "app/training.hpp"
 #include "explain/methods.hpp"
 #include "helpers.hpp"
 #include "nn/conv_layers.hpp"
@@ -289,5 +290,47 @@ TEST_CASE("the rules on a convolution equal their formulas written as loops", "[
                 }
         Tensor got = LrpRule(kind).propagate(pass, Rk);
         for (size_t k = 0; k < 50; ++k) CHECK(got.values()[k] == Approx(want[k]).margin(1e-5));
+    }
+}
+
+TEST_CASE("sliding windows explain an image larger than the network's input", "[lrp]") {
+    Rng rng(11);
+    // A network on 3x3 inputs that sums its pixels: every window's LRP-0 map is the window itself,
+    // so the mean over the windows covering a pixel is the pixel.
+    Sequential sum;
+    sum.emplace<Linear>(9, 1, rng);
+    auto& fc = dynamic_cast<Linear&>(sum[0]);
+    std::fill(fc.weight().values().begin(), fc.weight().values().end(), 1.0f);
+    fc.bias().values() = {0};
+    std::vector<float> image(5 * 7);
+    for (float& v : image) v = rng.uniform(0.1f, 1.0f);
+    std::vector<float> r = explain_sliding(sum, image, 5, 7, {9}, 3, 3, 1, "lrp-0", 0);
+    for (size_t k = 0; k < image.size(); ++k) CHECK(r[k] == Approx(image[k]));
+    CHECK_THROWS_WITH(explain_sliding(sum, image, 5, 7, {9}, 6, 3, 1, "lrp-0", 0), Catch::Contains("do not fit"));
+}
+
+TEST_CASE("on a trained network, z+ and deep Taylor conserve at every layer", "[lrp]") {
+    // "Trained": an MLP fitted for a few epochs to a rule on random inputs in [0, 1].
+    Rng rng(12);
+    Model model = make_model("mlp", 3);
+    LabeledSet data;
+    data.example_size = 784;
+    data.classes = 10;
+    for (int i = 0; i < 256; ++i) {
+        for (int k = 0; k < 784; ++k) data.dense.push_back(rng.uniform());
+        data.labels.push_back(int(data.dense[size_t(i) * 784] * 10) % 10);  // the first pixel's tenth
+    }
+    SGD sgd(parameter_tensors(model.net), 0.05f, 0.9f);
+    for (int e = 0; e < 3; ++e) train_epoch(model, sgd, data, Minibatches(256, 32, 1), e);
+    for (std::string name : {"lrp-zplus", "deep-taylor"}) {
+        std::unique_ptr<Rule> rule = name == "deep-taylor" ? make_composite("deep-taylor", 0, true, {})
+                                                            : std::unique_ptr<Rule>(new LrpRule("lrp-zplus"));
+        for (int i = 0; i < 5; ++i) {
+            Propagation p = propagate(model.net, gather_batch(data, {i}, model.input_shape), {-1}, *rule, true);
+            float f = p.logits.values()[size_t(p.targets[0])];
+            if (f <= 0) continue;
+            INFO(name << ", example " << i);
+            for (const TraceStep& t : p.trace) CHECK(t.sum == Approx(f).epsilon(1e-4));
+        }
     }
 }
