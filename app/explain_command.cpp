@@ -119,7 +119,7 @@ int explain_command(const Flags& flags, std::ostream& out) {
     std::vector<std::string> methods = split_commas(flags.required("method"));
     std::string png = flags.text("png", ""), npy = flags.text("npy", ""), html = flags.text("html", "");
     std::string trace_png = flags.text("trace-png", "");
-    for (const std::string& yes_no : {"trace", "overlay"})
+    for (std::string yes_no : {"trace", "overlay"})
         if (flags.text(yes_no, "no") != "yes" && flags.text(yes_no, "no") != "no")
             throw Error("--" + std::string(yes_no) + " takes yes or no, got '" + flags.text(yes_no, "") + "'");
     Model model = load_model(path);

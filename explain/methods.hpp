@@ -47,6 +47,13 @@ struct ExplainOptions {
                                          // shift the maps back and average them
 };
 
+// Options explaining class c (the predicted class when c < 0), the rest default.
+inline ExplainOptions for_class(int c) {
+    ExplainOptions o;
+    o.targets = {c};
+    return o;
+}
+
 struct Explanation {
     std::string method;
     Tensor relevance;          // the input's shape, or (B, T) for text

@@ -103,7 +103,7 @@ TEST_CASE("the gradient method equals autodiff and finite differences", "[explai
     Rng rng(1);
     Sequential net = small_cnn(rng);
     Tensor x = random_tensor({3, 1, 6, 6}, rng, false);
-    Explanation e = explain(net, x, "gradient", {{2}});
+    Explanation e = explain(net, x, "gradient", for_class(2));
     CHECK(e.targets == std::vector<int>{2, 2, 2});
     for (auto& np : net.parameters()) CHECK(np.second.grad().empty());  // explaining leaves no gradients behind
     CHECK(e.relevance.values() == autodiff_gradient(net, x, 2));
@@ -125,7 +125,7 @@ TEST_CASE("deconvnet and guided backprop equal their literal definitions", "[exp
         Tensor x = random_tensor({1, 1, 6, 6}, rng, false);
         for (int c = 0; c < 3; ++c) {
             for (bool guided : {false, true}) {
-                Explanation e = explain(net, x, guided ? "guided-backprop" : "deconvnet", {{c}});
+                Explanation e = explain(net, x, guided ? "guided-backprop" : "deconvnet", for_class(c));
                 std::vector<float> slow = literal_backward(net, x.values(), c, guided);
                 for (size_t k = 0; k < slow.size(); ++k) CHECK(e.relevance.values()[k] == Approx(slow[k]).margin(1e-5));
             }
@@ -163,7 +163,7 @@ TEST_CASE("Taylor at a baseline reports its first-order residual", "[explain]") 
     Explanation t = explain(net, x, "taylor", at_x);
     for (size_t k = 0; k < 36; ++k) CHECK(t.relevance.values()[k] == 0.0f);  // nothing to explain at the root
     CHECK(t.residual[0] == Approx(0.0f).margin(1e-5));
-    CHECK_THROWS_WITH(explain(net, x, "taylor", {{}, {1.0f, 2.0f}}), Catch::Contains("the baseline has 2 values"));
+    CHECK_THROWS_WITH(explain(net, x, "taylor", [] { ExplainOptions o; o.baseline = {1.0f, 2.0f}; return o; }()), Catch::Contains("the baseline has 2 values"));
 }
 
 TEST_CASE("the trace records the signal at every layer; filters split it", "[explain]") {
@@ -207,7 +207,7 @@ TEST_CASE("text models are explained per word; bad requests name the problem", "
     tanh_net.emplace<Linear>(3, 3, rng).emplace<Tanh>().emplace<Linear>(3, 2, rng);
     Tensor x = random_tensor({1, 3}, rng, false);
     CHECK_THROWS_WITH(explain(tanh_net, x, "deconvnet"), Catch::Contains("does not apply to layer 'Tanh'"));
-    CHECK_THROWS_WITH(explain(tanh_net, x, "gradient", {{5}}), Catch::Contains("target class 5 does not exist"));
+    CHECK_THROWS_WITH(explain(tanh_net, x, "gradient", for_class(5)), Catch::Contains("target class 5 does not exist"));
     CHECK_THROWS_WITH(explain(tanh_net, x, "lime"), Catch::Contains("unknown explanation method 'lime'"));
 }
 
@@ -281,7 +281,7 @@ TEST_CASE("Grad-CAM weighs the last convolution's maps by their mean gradient", 
     for (float& v : expected) v = std::max(0.0f, v);
     Tensor map = gradcam_map(net, x, {2});
     for (size_t i = 0; i < 36; ++i) CHECK(map.values()[i] == Approx(expected[i]).margin(1e-5));
-    CHECK(explain(net, x, "gradcam", {{2}}).relevance.values() == map.values());  // same size: no resampling
+    CHECK(explain(net, x, "gradcam", for_class(2)).relevance.values() == map.values());  // same size: no resampling
 
     Tensor half(Shape{1, 2, 2}, {0, 1, 2, 3});  // bilinear, sampling at pixel centres
     Tensor up = upsample_bilinear(half, 4, 4);
@@ -323,7 +323,7 @@ TEST_CASE("on text, SmoothGrad and integrated gradients work on the embeddings, 
     one.noise = 0.0f;
     one.targets = {1};
     CHECK(explain(text, ids, "smoothgrad", one).relevance.values() ==
-          explain(text, ids, "gradient", {{1}}).relevance.values());
+          explain(text, ids, "gradient", for_class(1)).relevance.values());
     ExplainOptions steps;
     steps.targets = {1};
     steps.samples = 256;

@@ -25,7 +25,7 @@ TEST_CASE("gradient, guided backprop and deconvnet match PyTorch", "[explain][go
     for (auto [method, key] : {std::pair{"gradient", "gradient"}, std::pair{"guided-backprop", "guided"},
                                std::pair{"deconvnet", "deconvnet"}}) {
         INFO(method);
-        Explanation e = explain(net, input, method, {{1}});
+        Explanation e = explain(net, input, method, for_class(1));
         std::vector<float> want = array(key).values;
         REQUIRE(e.relevance.numel() == want.size());
         for (size_t k = 0; k < want.size(); ++k) CHECK(e.relevance.values()[k] == Approx(want[k]).margin(1e-5));

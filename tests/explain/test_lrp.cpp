@@ -93,11 +93,11 @@ TEST_CASE("epsilon, gamma and alpha-beta equal their formulas written as loops",
         for (int j = 0; j < 5; ++j) z_c += a[j] * w[c * 5 + j];
         double f = z_c;  // the explained logit seeds R_c = f, and the layer is the whole network
         // epsilon: R_j = a_j w_jc / (z_c + eps sign z_c) R_c
-        Tensor eps = explain(net, x, "lrp-epsilon", {{c}}).relevance;
+        Tensor eps = explain(net, x, "lrp-epsilon", for_class(c)).relevance;
         // gamma: R_j = a_j (w_jc + gamma w_jc+) / (sum_i a_i (w_ic + gamma w_ic+) + b_c + gamma b_c+) R_c
-        Tensor gam = explain(net, x, "lrp-gamma", {{c}}).relevance;
+        Tensor gam = explain(net, x, "lrp-gamma", for_class(c)).relevance;
         // alpha-beta (biases left out): R_j = (alpha (a_j w_jc)+ / z+ - beta (a_j w_jc)- / z-) R_c
-        Tensor ab = explain(net, x, "lrp-alphabeta", {{c}}).relevance;
+        Tensor ab = explain(net, x, "lrp-alphabeta", for_class(c)).relevance;
         double zg = b[c] + p.gamma * std::max(0.0f, b[c]), zp = 0, zn = 0;
         for (int j = 0; j < 5; ++j) {
             float wj = w[c * 5 + j];
@@ -158,7 +158,7 @@ TEST_CASE("zB follows its formula; deep Taylor conserves; composites choose a ru
     // A composite of your own: LRP-0 at every layer is LRP-0.
     LrpRule zero("lrp-0");
     CompositeRule mine("mine", [&](const LayerPass&) -> const Rule& { return zero; });
-    Tensor a = propagate(cnn, image, {1}, mine).signal, b = explain(cnn, image, "lrp-0", {{1}}).relevance;
+    Tensor a = propagate(cnn, image, {1}, mine).signal, b = explain(cnn, image, "lrp-0", for_class(1)).relevance;
     for (size_t k = 0; k < a.numel(); ++k) CHECK(a.values()[k] == Approx(b.values()[k]).margin(1e-6));
     ExplainOptions unknown;
     unknown.composite = "magic";
@@ -173,12 +173,12 @@ TEST_CASE("excitation backprop is z+ seeded with 1; the contrastive map subtract
         if (np.first.find("bias") != std::string::npos) std::fill(np.second.values().begin(), np.second.values().end(), 0.0f);
     Tensor x(Shape{1, 6});
     for (float& v : x.values()) v = rng.uniform();  // non-negative inputs, as below a ReLU
-    Explanation ex = explain(net, x, "excitation", {{0}}), zp = explain(net, x, "lrp-zplus", {{0}});
+    Explanation ex = explain(net, x, "excitation", for_class(0)), zp = explain(net, x, "lrp-zplus", for_class(0));
     for (size_t k = 0; k < 6; ++k) CHECK(ex.relevance.values()[k] == Approx(zp.relevance.values()[k] / zp.logit[0]).margin(1e-5));
     CHECK(total(ex.relevance.values()) == Approx(1.0).margin(1e-4));  // a probability distribution
     ExcitationRule dual(true, net.size() - 1);
     Tensor d = propagate(net, x, {0}, dual).signal;
-    Explanation contrastive = explain(net, x, "contrastive-excitation", {{0}});
+    Explanation contrastive = explain(net, x, "contrastive-excitation", for_class(0));
     for (size_t k = 0; k < 6; ++k)
         CHECK(contrastive.relevance.values()[k] == Approx(ex.relevance.values()[k] - d.values()[k]).margin(1e-6));
 }
