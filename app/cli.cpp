@@ -37,6 +37,7 @@ commands:
            [--baseline zero|mean|search] [--samples N] [--noise F] [--seed S] [--patch P] [--stride S]
            [--filter LAYER:UNIT,...]  (keep what flows through these neurons / feature maps)
            [--translations R]  (average over copies shifted by up to R pixels)
+           [--bias-factor 0|1]  (LSTMs under lrp-0 / lrp-epsilon, Arras et al. 2017)
            methods: gradient, sensitivity, gradient-x-input, taylor, deconvnet, guided-backprop,
            smoothgrad, integrated-gradients, occlusion, gradcam, guided-gradcam,
            lrp-0, lrp-epsilon (--epsilon), lrp-gamma (--gamma), lrp-alphabeta (--alpha --beta),
@@ -218,7 +219,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
                                          {"model", "data", "index", "method", "target", "png", "npy", "html", "trace",
                                           "trace-png", "overlay", "baseline", "samples", "noise", "seed", "patch",
                                           "stride", "filter", "epsilon", "gamma", "alpha", "beta", "composite",
-                                          "translations"}),
+                                          "translations", "bias-factor"}),
                                    out);
         if (command == "predict")
             return predict_command(Flags("glassbox " + command, rest, {"model", "data", "png", "count", "first"}), out);

@@ -58,6 +58,7 @@ ExplainOptions options_from(const Flags& flags, const DataSplits& data) {
     o.alpha = flags.real("alpha", 2.0f, 1.0f, 1e6f);
     o.beta = flags.real("beta", o.alpha - 1.0f, 0.0f, 1e6f);
     o.composite = flags.text("composite", "epsilon-gamma-zb");
+    o.bias_factor = flags.real("bias-factor", 0.0f, 0.0f, 1.0f);
     o.bounded = data.name == "mnist";  // pixels in [0, 1]
     o.translations = flags.whole("translations", 0, 0, 5);
     std::string baseline = flags.text("baseline", "zero");

@@ -6,6 +6,7 @@
 #include "nn/conv.hpp"
 #include "nn/conv_layers.hpp"
 #include "nn/layers.hpp"
+#include "nn/lstm.hpp"
 #include "nn/ops.hpp"
 #include "nn/pool.hpp"
 #include "nn/text_layers.hpp"
@@ -81,6 +82,84 @@ bool is_pooling(Module& layer) {
            dynamic_cast<AvgPool2d*>(&layer) || dynamic_cast<MaxOverTime*>(&layer);
 }
 
+float sigmoid(float v) { return 1.0f / (1.0f + std::exp(-v)); }
+float sign(double v) { return v >= 0 ? 1.0f : -1.0f; }
+
+// LRP through an LSTM (Arras et al. 2017), one direction, relevance given at
+// the last hidden state, R_out (B, H); returns the relevance of the inputs
+// (B, T, D). Going back step by step:
+//   h_t = o_t * tanh(c_t)             signal-take-all: R(c_t) += R(h_t) (the gate o gets none)
+//   c_t = f_t * c_{t-1} + i_t * g_t   linear rule: R(c_{t-1}) = f c_{t-1} / c_t R(c_t),
+//                                     R(g_t) = i g / c_t R(c_t)  (the gates get none)
+//   g_t = tanh(z_g)                   R(z_g) = R(g_t)
+//   z_g = W_ig x_t + W_hg h_{t-1} + b_g   linear rule with epsilon and bias factor delta:
+//       R_j = (z_jk + (epsilon sign(z_k) + delta b_k) / N) / (z_k + epsilon sign(z_k)) R_k, N = D + H
+// With delta = 1 the bias's share is spread over the inputs, so the words and
+// h_0 (which is 0) receive all of R but what epsilon absorbs.
+Tensor lstm_relevance(LSTM& lstm, const Tensor& x, const Tensor& R_out, float epsilon, float bias_factor) {
+    if (lstm.bidirectional() || !lstm.last_only())
+        throw Error("the LSTM rule is implemented for one direction with the last state as output, not '" +
+                    lstm.describe() + "'");
+    auto params = lstm.parameters();  // weight_ih_l0 (4H, D), weight_hh_l0 (4H, H), bias_ih_l0, bias_hh_l0
+    const float *Wih = params[0].second.data(), *Whh = params[1].second.data();
+    const float *bih = params[2].second.data(), *bhh = params[3].second.data();
+    const int B = x.dim(0), T = x.dim(1), D = x.dim(2), H = lstm.hidden_size();
+    const std::vector<int> lengths = lstm.lengths_for(x);
+    Tensor R_x(x.shape());
+    for (int b = 0; b < B; ++b) {
+        const int L = lengths.empty() ? T : lengths[size_t(b)];
+        const float* xb = x.data() + size_t(b) * T * D;
+        // the forward pass again, keeping h, c and the gates i, f, g of every step
+        std::vector<std::vector<float>> h(size_t(L) + 1, std::vector<float>(size_t(H), 0.0f)), c = h, gi = h, gf = h, gg = h;
+        for (int t = 0; t < L; ++t)
+            for (int k = 0; k < H; ++k) {
+                float z[4];
+                for (int gate = 0; gate < 4; ++gate) {
+                    int row = gate * H + k;
+                    double sum = bih[row] + bhh[row];
+                    for (int j = 0; j < D; ++j) sum += Wih[size_t(row) * D + size_t(j)] * xb[size_t(t) * D + size_t(j)];
+                    for (int j = 0; j < H; ++j) sum += Whh[size_t(row) * H + size_t(j)] * h[size_t(t)][size_t(j)];
+                    z[gate] = float(sum);
+                }
+                float i = sigmoid(z[0]), f = sigmoid(z[1]), g = std::tanh(z[2]), o = sigmoid(z[3]);
+                gi[size_t(t)][size_t(k)] = i;
+                gf[size_t(t)][size_t(k)] = f;
+                gg[size_t(t)][size_t(k)] = g;
+                c[size_t(t) + 1][size_t(k)] = f * c[size_t(t)][size_t(k)] + i * g;
+                h[size_t(t) + 1][size_t(k)] = o * std::tanh(c[size_t(t) + 1][size_t(k)]);
+            }
+        // backwards
+        std::vector<float> Rh(R_out.data() + size_t(b) * H, R_out.data() + size_t(b + 1) * H), Rc_carry(size_t(H), 0.0f);
+        for (int t = L - 1; t >= 0; --t) {
+            std::vector<float> Rh_prev(size_t(H), 0.0f), Rc_prev(size_t(H), 0.0f);
+            for (int k = 0; k < H; ++k) {
+                const size_t tk = size_t(k);
+                float Rc = Rh[tk] + Rc_carry[tk];  // signal-take-all at h = o tanh(c)
+                double ct = c[size_t(t) + 1][tk], denominator = ct + epsilon * sign(ct);
+                if (denominator == 0) continue;
+                Rc_prev[tk] = float(gf[size_t(t)][tk] * c[size_t(t)][tk] / denominator * Rc);
+                float Rg = float(gi[size_t(t)][tk] * gg[size_t(t)][tk] / denominator * Rc);
+                // R(z_g) = R(g): to x_t and h_{t-1} by the linear rule
+                const int row = 2 * H + k;
+                double b_g = double(bih[row]) + bhh[row], zg = b_g;
+                for (int j = 0; j < D; ++j) zg += Wih[size_t(row) * D + size_t(j)] * xb[size_t(t) * D + size_t(j)];
+                for (int j = 0; j < H; ++j) zg += Whh[size_t(row) * H + size_t(j)] * h[size_t(t)][size_t(j)];
+                double dz = zg + epsilon * sign(zg);
+                if (dz == 0) continue;
+                double share = (epsilon * sign(zg) + bias_factor * b_g) / double(D + H);
+                for (int j = 0; j < D; ++j)
+                    R_x.values()[(size_t(b) * T + size_t(t)) * D + size_t(j)] +=
+                        float((Wih[size_t(row) * D + size_t(j)] * xb[size_t(t) * D + size_t(j)] + share) / dz * Rg);
+                for (int j = 0; j < H; ++j)
+                    Rh_prev[size_t(j)] += float((Whh[size_t(row) * H + size_t(j)] * h[size_t(t)][size_t(j)] + share) / dz * Rg);
+            }
+            Rh = Rh_prev;
+            Rc_carry = Rc_prev;
+        }
+    }
+    return R_x;
+}
+
 }  // namespace
 
 LrpRule::LrpRule(std::string kind, LrpParameters parameters) : kind_(std::move(kind)), p_(parameters) {
@@ -108,6 +187,12 @@ Tensor LrpRule::propagate(const LayerPass& pass, const Tensor& R) const {
         for (size_t i = 0; i < a.numel(); ++i) ap.values()[i] = std::pow(std::fabs(a.values()[i]), lp->p());
         LinearMap pool = [k, stride](const Tensor& x, const Tensor&, const Tensor&) { return sum_pool2d(x, k, stride); };
         return zscr(pool, {{ap, Tensor(), Tensor()}}, R, tiny);
+    }
+    if (auto* lstm = dynamic_cast<LSTM*>(&layer)) {
+        if (kind_ != "lrp-0" && kind_ != "lrp-epsilon")
+            throw Error(kind_ + " has no rule for layer '" + layer.describe() +
+                        "'; LSTMs take the linear rule of Arras et al. (lrp-0 or lrp-epsilon)");
+        return lstm_relevance(*lstm, a, R, kind_ == "lrp-epsilon" ? p_.epsilon : tiny, p_.bias_factor);
     }
     if (is_pooling(layer)) {  // z/s/c with the pooling itself: winner-take-all, or proportional
         LinearMap pool = [&layer](const Tensor& x, const Tensor&, const Tensor&) { return layer.forward(x); };

@@ -29,9 +29,12 @@
 // would), sum and average pooling proportionally to the inputs
 // (R_j = a_j / sum_i a_i R_k), Lp pooling in proportion to a_j^p
 // (R_j = a_j^p / sum_i a_i^p R_k; Montavon et al. 2018, sec. 5), max over
-// time like max pooling. The explained logit seeds the output, so
+// time like max pooling. An LSTM (one direction, last state) takes the
+// rules of Arras et al. (2017) under lrp-0 and lrp-epsilon: the linear rule
+// with epsilon and a bias factor, signal-take-all at the multiplicative gates.
+// The explained logit seeds the output, so
 // that the relevance at the input sums to f(x) up to what biases and
-// stabilisers absorb. Any other layer (tanh, LSTM) is an error naming it.
+// stabilisers absorb. Any other layer (tanh, sigmoid) is an error naming it.
 #pragma once
 #include <functional>
 #include <memory>
@@ -49,6 +52,7 @@ struct LrpParameters {
     float low = 0.0f, high = 1.0f;  // lrp-zb's bounds, the same for every input (MNIST pixels: 0 and 1)
     bool negate_weights = false;    // use -w and -b (the dual unit of contrastive excitation backprop)
     bool max_pool_proportional = false;  // max pooling: proportional instead of winner-take-all
+    float bias_factor = 0.0f;       // LSTM (Arras et al. 2017): 1 spreads each bias's share over the inputs
 };
 
 class LrpRule : public Rule {

@@ -167,7 +167,8 @@ Explanation explain(Sequential& net, const Tensor& x, const std::string& method,
     DeconvnetRule deconvnet;
     GuidedBackpropRule guided;
     const bool lrp = method.rfind("lrp-", 0) == 0;
-    const LrpParameters lrp_parameters{options.epsilon, options.gamma, options.alpha, options.beta, 0.0f, 1.0f};
+    LrpParameters lrp_parameters{options.epsilon, options.gamma, options.alpha, options.beta, 0.0f, 1.0f};
+    lrp_parameters.bias_factor = options.bias_factor;
     LrpRule relevance(lrp ? method : "lrp-0", lrp_parameters);
     std::unique_ptr<Rule> composite;
     if (method == "lrp" || method == "deep-taylor") {

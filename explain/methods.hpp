@@ -40,6 +40,7 @@ struct ExplainOptions {
     int image_height = 0, image_width = 0;  // 0: the input's last two dimensions
     const Filter* filter = nullptr;     // the propagation methods: keep only what flows through these units
     float epsilon = 0.25f, gamma = 0.25f, alpha = 2.0f, beta = 1.0f;  // the LRP rules' parameters
+    float bias_factor = 0.0f;           // LSTM layers under LRP (Arras et al. 2017)
     std::string composite = "epsilon-gamma-zb";  // for method "lrp"
     bool bounded = false;                // the inputs lie in [0, 1] (images): zB at the input layer
     int translations = 0;                // images: the translation trick (Montavon et al. 2018, sec. 6):

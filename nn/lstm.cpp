@@ -447,8 +447,10 @@ LSTM::LSTM(int input_size, int hidden_size, Rng& rng, bool bidirectional, bool l
     }
 }
 
-Tensor LSTM::forward(const Tensor& x) {
-    if (!lengths_from_padding_ || x.ndim() != 3) return forward(x, lengths_);
+Tensor LSTM::forward(const Tensor& x) { return forward(x, lengths_for(x)); }
+
+std::vector<int> LSTM::lengths_for(const Tensor& x) const {
+    if (!lengths_from_padding_ || x.ndim() != 3) return lengths_;
     // x: (B, T, D); length = 1 + the last step with a non-zero value
     const size_t B = size_t(x.dim(0)), T = size_t(x.dim(1)), D = size_t(x.dim(2));
     std::vector<int> lengths(B, 0);
@@ -457,7 +459,7 @@ Tensor LSTM::forward(const Tensor& x) {
             const float* step = x.data() + (b * T + t) * D;
             if (std::any_of(step, step + D, [](float v) { return v != 0.0f; })) lengths[b] = int(t + 1);
         }
-    return forward(x, lengths);
+    return lengths;
 }
 
 Tensor LSTM::forward(const Tensor& x, const std::vector<int>& lengths) {

@@ -79,6 +79,8 @@ public:
     Tensor forward(const Tensor& x, const std::vector<int>& lengths);
     void set_lengths(std::vector<int> lengths) { lengths_ = std::move(lengths); }
     void set_lengths_from_padding(bool on) { lengths_from_padding_ = on; }
+    // The lengths forward(x) uses for this input (empty: all T).
+    std::vector<int> lengths_for(const Tensor& x) const;
 
     std::vector<NamedTensor> parameters() override;
     std::string describe() const override;

@@ -6,6 +6,7 @@
 #include "helpers.hpp"
 #include "nn/conv_layers.hpp"
 #include "nn/layers.hpp"
+#include "nn/lstm.hpp"
 #include "util/error.hpp"
 
 using namespace gb;
@@ -333,4 +334,29 @@ TEST_CASE("on a trained network, z+ and deep Taylor conserve at every layer", "[
             for (const TraceStep& t : p.trace) CHECK(t.sum == Approx(f).epsilon(1e-4));
         }
     }
+}
+
+TEST_CASE("the LSTM rule of Arras et al. conserves relevance without biases, or with bias factor 1", "[lrp]") {
+    Rng rng(13);
+    LSTM lstm(3, 4, rng);
+    Tensor x = random_tensor({2, 5, 3}, rng, false);
+    Tensor R = random_tensor({2, 4}, rng, false);
+    auto input = x.detach().set_requires_grad();
+    LayerPass pass{0, lstm, input, lstm.forward(input)};
+    auto sum_of = [](const Tensor& t, size_t from, size_t to) {
+        double s = 0;
+        for (size_t k = from; k < to; ++k) s += t.values()[k];
+        return s;
+    };
+    // with biases and bias factor 0, the biases keep a share: the words get something else than R
+    double with_biases = sum_of(LrpRule("lrp-0").propagate(pass, R), 0, 15);
+    for (auto& np : lstm.parameters())
+        if (np.first.find("bias") != std::string::npos) std::fill(np.second.values().begin(), np.second.values().end(), 0.0f);
+    LayerPass bias_free{0, lstm, input, lstm.forward(input)};
+    Tensor r = LrpRule("lrp-0").propagate(bias_free, R);
+    CHECK(r.shape() == x.shape());
+    for (size_t b = 0; b < 2; ++b)  // every word's relevance, summed, is the relevance of h_T
+        CHECK(sum_of(r, b * 15, (b + 1) * 15) == Approx(sum_of(R, b * 4, (b + 1) * 4)).epsilon(1e-4));
+    CHECK(with_biases != Approx(sum_of(R, 0, 4)).epsilon(1e-3));
+    CHECK_THROWS_WITH(LrpRule("lrp-zplus").propagate(bias_free, R), Catch::Contains("linear rule of Arras"));
 }
