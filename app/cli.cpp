@@ -38,6 +38,8 @@ commands:
            [--filter LAYER:UNIT,...]  (keep what flows through these neurons / feature maps)
            [--translations R]  (average over copies shifted by up to R pixels)
            [--bias-factor 0|1]  (LSTMs under lrp-0 / lrp-epsilon, Arras et al. 2017)
+           [--max-pool winner|proportional] [--bounds L,H]  (LRP at max pooling; zB's bounds)
+           [--sliding STRIDE --target C]  (the listed digits side by side, explained by sliding windows)
            methods: gradient, sensitivity, gradient-x-input, taylor, deconvnet, guided-backprop,
            smoothgrad, integrated-gradients, occlusion, gradcam, guided-gradcam,
            lrp-0, lrp-epsilon (--epsilon), lrp-gamma (--gamma), lrp-alphabeta (--alpha --beta),
@@ -219,7 +221,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
                                          {"model", "data", "index", "method", "target", "png", "npy", "html", "trace",
                                           "trace-png", "overlay", "baseline", "samples", "noise", "seed", "patch",
                                           "stride", "filter", "epsilon", "gamma", "alpha", "beta", "composite",
-                                          "translations", "bias-factor"}),
+                                          "translations", "bias-factor", "max-pool", "bounds", "sliding"}),
                                    out);
         if (command == "predict")
             return predict_command(Flags("glassbox " + command, rest, {"model", "data", "png", "count", "first"}), out);

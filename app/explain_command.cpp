@@ -59,6 +59,16 @@ ExplainOptions options_from(const Flags& flags, const DataSplits& data) {
     o.beta = flags.real("beta", o.alpha - 1.0f, 0.0f, 1e6f);
     o.composite = flags.text("composite", "epsilon-gamma-zb");
     o.bias_factor = flags.real("bias-factor", 0.0f, 0.0f, 1.0f);
+    std::string max_pool = flags.text("max-pool", "winner");
+    if (max_pool != "winner" && max_pool != "proportional")
+        throw Error("--max-pool takes winner or proportional, got '" + max_pool + "'");
+    o.max_pool_proportional = max_pool == "proportional";
+    if (flags.has("bounds")) {  // --bounds L,H
+        std::vector<std::string> b = split_commas(flags.text("bounds", ""));
+        char *end1 = nullptr, *end2 = nullptr;
+        if (b.size() != 2 || (o.low = std::strtof(b[0].c_str(), &end1), *end1) || (o.high = std::strtof(b[1].c_str(), &end2), *end2))
+            throw Error("--bounds takes LOW,HIGH, e.g. 0,1; got '" + flags.text("bounds", "") + "'");
+    }
     o.bounded = data.name == "mnist";  // pixels in [0, 1]
     o.translations = flags.whole("translations", 0, 0, 5);
     std::string baseline = flags.text("baseline", "zero");
@@ -113,6 +123,36 @@ JsonObject summary(const Explanation& e, const std::string& method, int index, c
     return json;
 }
 
+// --sliding STRIDE: the listed digits side by side as one wide image, explained
+// by windows of the network's input size moved by STRIDE pixels.
+int sliding_command(const Flags& flags, std::ostream& out, Model& model, const DataSplits& data,
+                    const std::vector<int>& indices, const std::vector<std::string>& methods,
+                    const ExplainOptions& options, const std::string& png) {
+    if (data.name != "mnist" || methods.size() != 1)
+        throw Error("--sliding explains MNIST digits side by side with one --method");
+    const int stride = flags.whole("sliding", 7, 1, 28), width = 28 * int(indices.size());
+    std::vector<float> image(size_t(28) * width);
+    for (size_t n = 0; n < indices.size(); ++n)
+        for (int i = 0; i < 28; ++i)
+            for (int j = 0; j < 28; ++j)
+                image[size_t(i) * width + n * 28 + size_t(j)] =
+                    data.test.dense[size_t(indices[n]) * 784 + size_t(i) * 28 + size_t(j)];
+    int target = options.targets.empty() ? -1 : options.targets[0];
+    if (target < 0) throw Error("--sliding needs --target: the class to look for along the image");
+    std::vector<float> r = explain_sliding(model.net, image, 28, width, model.input_shape, 28, 28, stride, methods[0],
+                                           target, options);
+    if (!png.empty()) save_heatmap_grid(png, {{image.data(), {r.data()}}}, 28, width, flags.text("overlay", "no") == "yes", 4);
+    double positive = 0, negative = 0;
+    for (float v : r) (v > 0 ? positive : negative) += v;
+    JsonObject json;
+    json.add("command", "explain").add("method", methods[0]).add("indices", indices).add("target", target);
+    json.add("sliding_stride", stride).add("relevance_sum", positive + negative).add("positive", positive);
+    json.add("negative", negative);
+    if (!png.empty()) json.add("png", png);
+    out << json.str() << std::endl;
+    return 0;
+}
+
 }  // namespace
 
 int explain_command(const Flags& flags, std::ostream& out) {
@@ -136,6 +176,7 @@ int explain_command(const Flags& flags, std::ostream& out) {
         throw Error("--png draws images; " + model.name + " reads text (use --html or --npy for its word relevance)");
     if (!html.empty() && image) throw Error("--html colours the words of a post; " + model.name + " reads images");
     ExplainOptions options = options_from(flags, data);
+    if (flags.has("sliding")) return sliding_command(flags, out, model, data, indices, methods, options, png);
     Filter filter;  // --filter LAYER:UNIT[,UNIT...]
     if (flags.has("filter")) {
         std::string spec = flags.text("filter", "");

@@ -96,7 +96,9 @@ float sign(double v) { return v >= 0 ? 1.0f : -1.0f; }
 //       R_j = (z_jk + (epsilon sign(z_k) + delta b_k) / N) / (z_k + epsilon sign(z_k)) R_k, N = D + H
 // With delta = 1 the bias's share is spread over the inputs, so the words and
 // h_0 (which is 0) receive all of R but what epsilon absorbs.
-Tensor lstm_relevance(LSTM& lstm, const Tensor& x, const Tensor& R_out, float epsilon, float bias_factor) {
+}  // namespace
+
+LstmRelevance lstm_relevance(LSTM& lstm, const Tensor& x, const Tensor& R_out, float epsilon, float bias_factor) {
     if (lstm.bidirectional() || !lstm.last_only())
         throw Error("the LSTM rule is implemented for one direction with the last state as output, not '" +
                     lstm.describe() + "'");
@@ -106,6 +108,7 @@ Tensor lstm_relevance(LSTM& lstm, const Tensor& x, const Tensor& R_out, float ep
     const int B = x.dim(0), T = x.dim(1), D = x.dim(2), H = lstm.hidden_size();
     const std::vector<int> lengths = lstm.lengths_for(x);
     Tensor R_x(x.shape());
+    std::vector<double> initial(size_t(B), 0.0);
     for (int b = 0; b < B; ++b) {
         const int L = lengths.empty() ? T : lengths[size_t(b)];
         const float* xb = x.data() + size_t(b) * T * D;
@@ -156,11 +159,10 @@ Tensor lstm_relevance(LSTM& lstm, const Tensor& x, const Tensor& R_out, float ep
             Rh = Rh_prev;
             Rc_carry = Rc_prev;
         }
+        for (int k = 0; k < H; ++k) initial[size_t(b)] += double(Rh[size_t(k)]) + Rc_carry[size_t(k)];  // to h_0, c_0
     }
-    return R_x;
+    return {R_x, initial};
 }
-
-}  // namespace
 
 LrpRule::LrpRule(std::string kind, LrpParameters parameters) : kind_(std::move(kind)), p_(parameters) {
     if (kind_ == "lrp-zplus") p_.alpha = 1.0f, p_.beta = 0.0f;
@@ -168,6 +170,9 @@ LrpRule::LrpRule(std::string kind, LrpParameters parameters) : kind_(std::move(k
         throw Error("lrp-alphabeta needs alpha - beta = 1 to conserve relevance, got alpha " +
                     std::to_string(p_.alpha) + ", beta " + std::to_string(p_.beta));
     if (p_.alpha < 1.0f || p_.beta < 0.0f) throw Error("lrp-alphabeta needs alpha >= 1 and beta >= 0");
+    if (!(p_.low < p_.high))
+        throw Error("lrp-zb needs bounds low < high for the inputs, got " + std::to_string(p_.low) + " and " +
+                    std::to_string(p_.high));
 }
 
 Tensor LrpRule::propagate(const LayerPass& pass, const Tensor& R) const {
@@ -192,7 +197,7 @@ Tensor LrpRule::propagate(const LayerPass& pass, const Tensor& R) const {
         if (kind_ != "lrp-0" && kind_ != "lrp-epsilon")
             throw Error(kind_ + " has no rule for layer '" + layer.describe() +
                         "'; LSTMs take the linear rule of Arras et al. (lrp-0 or lrp-epsilon)");
-        return lstm_relevance(*lstm, a, R, kind_ == "lrp-epsilon" ? p_.epsilon : tiny, p_.bias_factor);
+        return lstm_relevance(*lstm, a, R, kind_ == "lrp-epsilon" ? p_.epsilon : tiny, p_.bias_factor).inputs;
     }
     if (is_pooling(layer)) {  // z/s/c with the pooling itself: winner-take-all, or proportional
         LinearMap pool = [&layer](const Tensor& x, const Tensor&, const Tensor&) { return layer.forward(x); };

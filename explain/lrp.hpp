@@ -68,6 +68,16 @@ private:
     LrpParameters p_;
 };
 
+class LSTM;
+// The LSTM rule on its own: relevance R_out (B, H) at the last hidden state
+// back to the inputs (B, T, D), and, per sequence, what reached the initial
+// state h_0 = c_0 = 0 (with bias factor 1 and epsilon 0, words + initial = R_out).
+struct LstmRelevance {
+    Tensor inputs;
+    std::vector<double> initial;
+};
+LstmRelevance lstm_relevance(LSTM& lstm, const Tensor& x, const Tensor& R_out, float epsilon, float bias_factor);
+
 // A rule per layer, chosen by position and type: the composites a course
 // would use, by name.
 //   epsilon-gamma-zb  zB at the first layer, gamma on convolutions, epsilon on

@@ -167,8 +167,9 @@ Explanation explain(Sequential& net, const Tensor& x, const std::string& method,
     DeconvnetRule deconvnet;
     GuidedBackpropRule guided;
     const bool lrp = method.rfind("lrp-", 0) == 0;
-    LrpParameters lrp_parameters{options.epsilon, options.gamma, options.alpha, options.beta, 0.0f, 1.0f};
+    LrpParameters lrp_parameters{options.epsilon, options.gamma, options.alpha, options.beta, options.low, options.high};
     lrp_parameters.bias_factor = options.bias_factor;
+    lrp_parameters.max_pool_proportional = options.max_pool_proportional;
     LrpRule relevance(lrp ? method : "lrp-0", lrp_parameters);
     std::unique_ptr<Rule> composite;
     if (method == "lrp" || method == "deep-taylor") {

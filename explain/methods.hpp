@@ -41,6 +41,8 @@ struct ExplainOptions {
     const Filter* filter = nullptr;     // the propagation methods: keep only what flows through these units
     float epsilon = 0.25f, gamma = 0.25f, alpha = 2.0f, beta = 1.0f;  // the LRP rules' parameters
     float bias_factor = 0.0f;           // LSTM layers under LRP (Arras et al. 2017)
+    bool max_pool_proportional = false; // LRP at max pooling: proportional instead of winner-take-all
+    float low = 0.0f, high = 1.0f;      // zB's bounds on the inputs
     std::string composite = "epsilon-gamma-zb";  // for method "lrp"
     bool bounded = false;                // the inputs lie in [0, 1] (images): zB at the input layer
     int translations = 0;                // images: the translation trick (Montavon et al. 2018, sec. 6):

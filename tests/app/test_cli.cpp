@@ -229,6 +229,20 @@ TEST_CASE("explain draws a heatmap, writes the relevance, prints a trace, and re
     CHECK(glassbox({"explain", "--model", dir / "m.npz", "--index", "1", "--method", "gradient", "--filter", "2:0,3"}).code == 0);
     fails_with({"explain", "--model", dir / "m.npz", "--index", "1", "--method", "gradient", "--filter", "2"},
                "--filter takes LAYER:UNIT");
+    Run slid = glassbox({"explain", "--model", dir / "m.npz", "--index", "0,1,2", "--method", "lrp-epsilon", "--sliding",
+                         "7", "--target", "3", "--png", dir / "slide.png"});
+    INFO(slid.err);
+    CHECK(slid.code == 0);
+    CHECK(last_line(slid.out).find("\"sliding_stride\": 7") != std::string::npos);
+    CHECK(std::ifstream(dir / "slide.png").good());
+    fails_with({"explain", "--model", dir / "m.npz", "--index", "0,1", "--method", "lrp-0", "--sliding", "7"},
+               "--sliding needs --target");
+    fails_with({"explain", "--model", dir / "m.npz", "--index", "1", "--method", "lrp-zb", "--bounds", "1,0"},
+               "bounds low < high");
+    fails_with({"explain", "--model", dir / "m.npz", "--index", "1", "--method", "lrp-0", "--bounds", "x"},
+               "--bounds takes LOW,HIGH");
+    fails_with({"explain", "--model", dir / "m.npz", "--index", "1", "--method", "lrp-0", "--max-pool", "median"},
+               "--max-pool takes winner or proportional");
     fails_with({"explain", "--model", dir / "m.npz", "--index", "1", "--method", "gradient", "--filter", "2:500"},
                "has units 0-99, not 500");
     fails_with({"explain", "--model", dir / "m.npz", "--index", "0", "--method", "gradient", "--target", "10"},

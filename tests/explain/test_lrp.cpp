@@ -360,3 +360,41 @@ TEST_CASE("the LSTM rule of Arras et al. conserves relevance without biases, or 
     CHECK(with_biases != Approx(sum_of(R, 0, 4)).epsilon(1e-3));
     CHECK_THROWS_WITH(LrpRule("lrp-zplus").propagate(bias_free, R), Catch::Contains("linear rule of Arras"));
 }
+
+TEST_CASE("LSTM rule with bias factor 1: the words plus the initial state receive the whole score", "[lrp]") {
+    Rng rng(14);
+    LSTM lstm(3, 4, rng);  // biases as initialised: non-zero
+    lstm.set_lengths_from_padding(true);
+    Tensor x = random_tensor({2, 6, 3}, rng, false);
+    for (int d = 0; d < 3; ++d) x.values()[size_t((1 * 6 + 5) * 3 + d)] = 0.0f;  // the second sequence: 5 words and padding
+    Tensor R = random_tensor({2, 4}, rng, false);
+    LstmRelevance r = lstm_relevance(lstm, x, R, 1e-9f, 1.0f);
+    for (size_t b = 0; b < 2; ++b) {
+        double words = 0, score = 0;
+        for (size_t k = b * 18; k < (b + 1) * 18; ++k) words += r.inputs.values()[k];
+        for (size_t k = b * 4; k < (b + 1) * 4; ++k) score += R.values()[k];
+        CHECK(words + r.initial[b] == Approx(score).epsilon(1e-4));
+    }
+    for (int d = 0; d < 3; ++d) CHECK(r.inputs.values()[size_t((1 * 6 + 5) * 3 + d)] == 0.0f);  // padding gets none
+}
+
+TEST_CASE("w^2 and flat equal their formulas; zB refuses empty bounds", "[lrp]") {
+    Rng rng(15);
+    Sequential net;
+    net.emplace<Linear>(4, 3, rng);
+    Tensor x = random_tensor({1, 4}, rng, false);
+    const float* w = dynamic_cast<Linear&>(net[0]).weight().data();  // (3, 4)
+    for (int c = 0; c < 3; ++c) {
+        Explanation w2 = explain(net, x, "lrp-w2", for_class(c)), flat = explain(net, x, "lrp-flat", for_class(c));
+        double norm = 0;
+        for (int j = 0; j < 4; ++j) norm += double(w[c * 4 + j]) * w[c * 4 + j];
+        for (int j = 0; j < 4; ++j) {
+            CHECK(w2.relevance.values()[size_t(j)] == Approx(w[c * 4 + j] * w[c * 4 + j] / norm * w2.logit[0]).margin(1e-5));
+            CHECK(flat.relevance.values()[size_t(j)] == Approx(flat.logit[0] / 4.0).margin(1e-5));
+        }
+    }
+    LrpParameters empty;
+    empty.low = 1.0f;
+    empty.high = 1.0f;
+    CHECK_THROWS_WITH(LrpRule("lrp-zb", empty), Catch::Contains("bounds low < high"));
+}
