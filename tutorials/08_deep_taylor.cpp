@@ -61,7 +61,30 @@ int run(const Flags& flags) {
     for (size_t i = 0, m = 0; i < grid.size(); ++i)
         for (size_t k = 0; k < methods.size(); ++k, ++m) grid[i].maps.push_back(maps[m].data());
     save_heatmap_grid(out + "/deep_taylor.png", grid, 28, 28, false, 3);
-    std::printf("\nwrote %s/deep_taylor.png\n", out.c_str());
+
+    // ---- rule choice: alpha1-beta0 vs alpha2-beta1 vs alpha3-beta2 --------------
+    std::printf("\nalpha-beta on every layer, share of negative relevance at the pixels (four digits):\n");
+    std::vector<Tensor> ab_maps;
+    std::vector<HeatmapRow> ab_grid;
+    for (int d : {0, 1, 2, 3}) ab_grid.push_back({mnist.test.dense.data() + size_t(d) * mnist.test.example_size, {}});
+    for (float alpha : {1.0f, 2.0f, 3.0f}) {
+        double negative_share = 0;
+        for (int d : {0, 1, 2, 3}) {
+            ExplainOptions o;
+            o.alpha = alpha;
+            o.beta = alpha - 1.0f;
+            Explanation e = explain(model.net, gather_batch(mnist.test, {d}, model.input_shape), "lrp-alphabeta", o);
+            double pos = 0, neg = 0;
+            for (float v : e.relevance.values()) (v > 0 ? pos : neg) += v;
+            negative_share += -neg / (pos - neg) / 4;
+            ab_maps.push_back(e.relevance);
+        }
+        std::printf("  alpha%.0f-beta%.0f: %4.1f%% of the relevance mass is negative\n", alpha, alpha - 1, 100 * negative_share);
+    }
+    for (size_t i = 0; i < 4; ++i)
+        for (size_t a = 0; a < 3; ++a) ab_grid[i].maps.push_back(ab_maps[a * 4 + i].data());
+    save_heatmap_grid(out + "/alpha_beta.png", ab_grid, 28, 28, false, 3);
+    std::printf("\nwrote %s/deep_taylor.png and %s/alpha_beta.png\n", out.c_str(), out.c_str());
     return 0;
 }
 
