@@ -106,6 +106,7 @@ JsonObject summary(const Explanation& e, const std::string& method, int index, c
     json.add("method", method).add("index", index).add("label", data.test.labels[size_t(index)]);
     json.add("target", e.targets[0]).add("logit", double(e.logit[0]));
     json.add("relevance_sum", positive + negative).add("positive", positive).add("negative", negative);
+    if (positive - negative > 0) json.add("negative_share", -negative / (positive - negative));  // of the mass
     if (!e.residual.empty()) json.add(method == "taylor" ? "taylor_residual" : "completeness_gap", double(e.residual[0]));
     if (method.rfind("lrp", 0) == 0 || method == "deep-taylor")  // what biases and stabilisers took
         json.add("absorbed", double(e.logit[0]) - (positive + negative));

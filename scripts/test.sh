@@ -53,6 +53,7 @@ declare -A tutorial_args=(
     [06_gradient_family]="--epochs 1 --limit 1000 --out $scratch/06"
     [07_lrp_mlp]="--epochs 1 --limit 1000 --out $scratch/07"
     [08_deep_taylor]="--epochs 1 --limit 1000 --out $scratch/08"
+    [09_lrp_text]="--epochs 1 --limit 500 --out $scratch/09"
 )
 for tutorial in "$build"/tutorials/*; do
     [ -x "$tutorial" ] && [ -f "$tutorial" ] || continue

@@ -46,14 +46,20 @@ TEST_CASE("LRP-0 equals gradient x input on ReLU networks", "[lrp]") {
 // (alpha-beta conserves only where a neuron has both positive and negative
 // contributions: where z- = 0, beta has nothing to take and alpha R+ = alpha R.
 // Its formula is checked below instead.)
-TEST_CASE("z+, w^2 and flat conserve relevance at every layer", "[lrp]") {
+TEST_CASE("z+, w^2, flat, and LRP-0 without biases conserve relevance at every layer", "[lrp]") {
     Rng rng(2);
     for (bool cnn : {false, true}) {
         Sequential net = cnn ? small_cnn(rng) : relu_mlp(rng);
         Tensor x = cnn ? random_tensor({1, 1, 6, 6}, rng, false) : random_tensor({1, 6}, rng, false);
-        for (std::string kind : {"lrp-zplus", "lrp-w2", "lrp-flat"}) {
+        for (std::string kind : {"lrp-zplus", "lrp-w2", "lrp-flat", "lrp-0-bias-free"}) {
             INFO((cnn ? "cnn " : "mlp ") << kind);
-            LrpRule rule(kind);
+            // LRP-0 conserves exactly once the biases, which take their share, are zero
+            if (kind == "lrp-0-bias-free") {
+                for (auto& np : net.parameters())
+                    if (np.first.find("bias") != std::string::npos)
+                        std::fill(np.second.values().begin(), np.second.values().end(), 0.0f);
+            }
+            LrpRule rule(kind == "lrp-0-bias-free" ? "lrp-0" : kind);
             Propagation p = propagate(net, x, {-1}, rule, true);
             float f = p.logits.values()[size_t(p.targets[0])];
             if (f <= 0) continue;  // a negative logit has no positive evidence to distribute
