@@ -99,15 +99,16 @@ int train(const Flags& flags, std::ostream& out, std::ostream& err) {
     if (optimizer_name == "sgd") optimizer = std::make_unique<SGD>(parameter_tensors(model.net), lr, momentum, decay);
     else optimizer = std::make_unique<Adam>(parameter_tensors(model.net), lr, 0.9f, 0.999f, 1e-8f, decay);
 
-    Minibatches batches(train_set.count(), batch, seed);
     bool tty = isatty(STDERR_FILENO) && &err == &std::cerr;
     std::vector<double> losses, train_acc, test_acc, seconds;
-    for (int e = 0; e < epochs; ++e) {
-        if (schedule == "cosine") optimizer->set_lr(cosine_annealing(lr, e, epochs));
-        Progress show = [&](int done, int total, double loss) {
-            if (tty && (done % 20 == 0 || done == total)) progress_bar(err, e + 1, epochs, done, total, loss);
-        };
-        EpochResult r = train_epoch(model, *optimizer, train_set, batches, e, show);
+    FitOptions fit_options;
+    fit_options.batch = batch;
+    fit_options.seed = seed;
+    fit_options.cosine = schedule == "cosine";
+    fit_options.progress = [&](int e, int done, int total, double loss) {
+        if (tty && (done % 20 == 0 || done == total)) progress_bar(err, e + 1, epochs, done, total, loss);
+    };
+    fit_options.after_epoch = [&](int e, const EpochResult& r) {
         EpochResult t = evaluate(model, test_set);
         losses.push_back(r.loss);
         train_acc.push_back(r.accuracy);
@@ -117,7 +118,8 @@ int train(const Flags& flags, std::ostream& out, std::ostream& err) {
             << std::setprecision(4) << r.loss << "  train acc " << std::setprecision(2) << 100 * r.accuracy
             << "%  test acc " << 100 * t.accuracy << "%  " << std::setprecision(2) << r.seconds << " s"
             << std::defaultfloat << std::string(tty ? 20 : 0, ' ') << "\n";
-    }
+    };
+    fit(model, *optimizer, train_set, epochs, fit_options);
     save_model(model, path);
 
     JsonObject json;

@@ -66,6 +66,19 @@ EpochResult train_epoch(Model& model, Optimizer& optimizer, const LabeledSet& da
     return {loss_sum / std::max(seen, 1), double(correct) / std::max(seen, 1), elapsed.count()};
 }
 
+void fit(Model& model, Optimizer& optimizer, const LabeledSet& data, int epochs, const FitOptions& options) {
+    const float base_lr = optimizer.lr();
+    Minibatches batches(data.count(), options.batch, options.seed);
+    for (int e = 0; e < epochs; ++e) {
+        if (options.cosine) optimizer.set_lr(cosine_annealing(base_lr, e, epochs));
+        Progress progress;
+        if (options.progress)
+            progress = [&](int done, int total, double loss) { options.progress(e, done, total, loss); };
+        EpochResult r = train_epoch(model, optimizer, data, batches, e, progress);
+        if (options.after_epoch) options.after_epoch(e, r);
+    }
+}
+
 EpochResult evaluate(Model& model, const LabeledSet& data, int batch_size) {
     auto start = std::chrono::steady_clock::now();
     model.net.set_training(false);

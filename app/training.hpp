@@ -29,6 +29,16 @@ using Progress = std::function<void(int, int, double)>;
 EpochResult train_epoch(Model& model, Optimizer& optimizer, const LabeledSet& data, const Minibatches& batches,
                         int epoch, const Progress& progress = nullptr);
 
+// Training for several epochs, as the command line and the tutorials do.
+struct FitOptions {
+    int batch = 64;
+    uint64_t seed = 1;    // the batch order of every epoch (Minibatches)
+    bool cosine = true;   // the learning rate follows cosine_annealing from the optimizer's rate at the start
+    std::function<void(int epoch, int done, int total, double loss)> progress;  // after each batch
+    std::function<void(int epoch, const EpochResult&)> after_epoch;
+};
+void fit(Model& model, Optimizer& optimizer, const LabeledSet& data, int epochs, const FitOptions& options = {});
+
 // Loss and accuracy in inference mode, without building a graph.
 EpochResult evaluate(Model& model, const LabeledSet& data, int batch_size = 64);
 

@@ -43,15 +43,14 @@ int run(const Flags& flags) {
     Model model = make_model("lenet", 1);
     std::printf("model (input 1x28x28):\n%s\n", model.net.describe().c_str());
 
-    // ---- training: the loop of tutorial 02, from app/training.cpp -----------
+    // ---- training: the loop of tutorial 02, as `fit` in app/training.cpp -----
     SGD sgd(parameter_tensors(model.net), 0.05f, 0.9f);
-    Minibatches batches(train.count(), 64, 1);
-    for (int e = 0; e < epochs; ++e) {
-        sgd.set_lr(cosine_annealing(0.05f, e, epochs));
-        EpochResult r = train_epoch(model, sgd, train, batches, e);
+    FitOptions report;
+    report.after_epoch = [&](int e, const EpochResult& r) {
         std::printf("epoch %2d  loss %.4f  test accuracy %.2f%%  (%.1f s)\n", e + 1, r.loss,
                     100 * evaluate(model, test).accuracy, r.seconds);
-    }
+    };
+    fit(model, sgd, train, epochs, report);
     save_model(model, out + "/lenet.npz");
 
     // ---- the filters ------------------------------------------------------------

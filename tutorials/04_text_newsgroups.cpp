@@ -34,11 +34,7 @@ double train_bag_of_words(const std::vector<std::string>& train_texts, const std
 
     Model model = make_model("bow-mlp", 1, {vocabulary.size(), 0, 20});
     Adam adam(parameter_tensors(model.net), 1e-3f);
-    Minibatches batches(train.count(), 64, 1);
-    for (int e = 0; e < epochs; ++e) {
-        adam.set_lr(cosine_annealing(1e-3f, e, epochs));
-        train_epoch(model, adam, train, batches, e);
-    }
+    fit(model, adam, train, epochs);
     return evaluate(model, test).accuracy;
 }
 

@@ -27,13 +27,12 @@ int run(const Flags& flags) {
     Model model = make_model("lstm", 1);  // (28 rows, 28 pixels) -> LSTM 128 -> Linear 10
     std::printf("model (input: 28 rows of 28 pixels):\n%s\n", model.net.describe().c_str());
     Adam adam(parameter_tensors(model.net), 1e-3f);
-    Minibatches batches(mnist.train.count(), 64, 1);
-    for (int e = 0; e < epochs; ++e) {
-        adam.set_lr(cosine_annealing(1e-3f, e, epochs));
-        EpochResult r = train_epoch(model, adam, mnist.train, batches, e);
+    FitOptions report;
+    report.after_epoch = [&](int e, const EpochResult& r) {
         std::printf("epoch %2d  loss %.4f  test accuracy %.2f%%  (%.1f s)\n", e + 1, r.loss,
                     100 * evaluate(model, mnist.test).accuracy, r.seconds);
-    }
+    };
+    fit(model, adam, mnist.train, epochs, report);
     save_model(model, out + "/lstm.npz");
 
     // ---- unrolled: every hidden state h_1 .. h_28, and the classifier on each --

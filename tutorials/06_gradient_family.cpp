@@ -26,11 +26,7 @@ Model train(const std::string& name, const LabeledSet& data, int epochs, const M
     std::unique_ptr<Optimizer> opt;
     if (images) opt = std::make_unique<SGD>(parameter_tensors(model.net), lr, 0.9f);
     else opt = std::make_unique<Adam>(parameter_tensors(model.net), lr);
-    Minibatches batches(data.count(), 64, 1);
-    for (int e = 0; e < epochs; ++e) {
-        opt->set_lr(cosine_annealing(lr, e, epochs));
-        train_epoch(model, *opt, data, batches, e);
-    }
+    fit(model, *opt, data, epochs);
     return model;
 }
 

@@ -22,11 +22,7 @@ int run(const Flags& flags) {
     DataSplits mnist = load_mnist_data(limit);
     Model model = make_model("mlp", 1);
     SGD sgd(parameter_tensors(model.net), 0.05f, 0.9f);
-    Minibatches batches(mnist.train.count(), 64, 1);
-    for (int e = 0; e < epochs; ++e) {
-        sgd.set_lr(cosine_annealing(0.05f, e, epochs));
-        train_epoch(model, sgd, mnist.train, batches, e);
-    }
+    fit(model, sgd, mnist.train, epochs);
     std::printf("mlp, %d epochs: test accuracy %.2f%%\n\n", epochs, 100 * evaluate(model, mnist.test).accuracy);
 
     // ---- one explanation, layer by layer ---------------------------------------

@@ -22,11 +22,7 @@ int run(const Flags& flags) {
     DataSplits mnist = load_mnist_data(limit);
     Model model = make_model("lenet-sum", 1);
     SGD sgd(parameter_tensors(model.net), 0.01f, 0.9f);  // sum pooling passes larger signals: a smaller step
-    Minibatches batches(mnist.train.count(), 64, 1);
-    for (int e = 0; e < epochs; ++e) {
-        sgd.set_lr(cosine_annealing(0.01f, e, epochs));
-        train_epoch(model, sgd, mnist.train, batches, e);
-    }
+    fit(model, sgd, mnist.train, epochs);
     std::printf("lenet-sum, %d epochs: test accuracy %.2f%%\n\n", epochs, 100 * evaluate(model, mnist.test).accuracy);
 
     // ---- the conservation of deep Taylor, layer by layer ----------------------

@@ -17,11 +17,7 @@ Model train(const std::string& name, const DataSplits& news, int epochs) {
     Model model = make_model(name, 1, {news.vocabulary.size(), news.text.length, news.train.classes});
     const float lr = name == "textcnn" ? 0.003f : 0.001f;
     Adam adam(parameter_tensors(model.net), lr);
-    Minibatches batches(news.train.count(), 64, 1);
-    for (int e = 0; e < epochs; ++e) {
-        adam.set_lr(cosine_annealing(lr, e, epochs));
-        train_epoch(model, adam, news.train, batches, e);
-    }
+    fit(model, adam, news.train, epochs);
     return model;
 }
 
