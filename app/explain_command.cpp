@@ -218,12 +218,8 @@ int explain_command(const Flags& flags, std::ostream& out) {
                         first.relevance.values()});
     if (!html.empty()) {
         const std::string& text = data.test_texts[size_t(indices[0])];
-        std::vector<WordSpan> words;
-        std::vector<Token> tokens = tokenize(text);
-        const std::vector<float>& r = first.relevance.values();
-        for (size_t t = 0; t < tokens.size() && t < r.size(); ++t) words.push_back({tokens[t].offset, tokens[t].length, r[t]});
         int predicted = int(std::max_element(first.logits_row.begin(), first.logits_row.end()) - first.logits_row.begin());
-        save_text_heatmap(html, text, words,
+        save_text_heatmap(html, text, word_spans(text, first.relevance.values()),
                           model.name + " " + methods[0] + ": explained " + data.class_names[size_t(first.targets[0])] +
                               ", predicted " + data.class_names[size_t(predicted)] + ", true " +
                               data.class_names[size_t(test.labels[size_t(indices[0])])]);

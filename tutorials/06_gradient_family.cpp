@@ -9,7 +9,6 @@
 
 #include "app/program.hpp"
 #include "app/training.hpp"
-#include "datasets/text.hpp"
 #include "explain/methods.hpp"
 #include "viz/html.hpp"
 #include "viz/png.hpp"
@@ -98,13 +97,10 @@ int run(const Flags& flags) {
     std::printf("textcnn: test accuracy %.2f%%\n", 100 * evaluate(textcnn, news.test).accuracy);
     const int post = std::min(5, news.test.count() - 1);
     Tensor ids = gather_batch(news.test, {post}, textcnn.input_shape);
-    std::vector<Token> tokens = tokenize(news.test_texts[size_t(post)]);
     for (std::string method : {"gradient-x-input", "guided-backprop"}) {
         Explanation e = explain(textcnn.net, ids, method);
-        std::vector<WordSpan> words;
-        for (size_t t = 0; t < tokens.size() && t < e.relevance.numel(); ++t)
-            words.push_back({tokens[t].offset, tokens[t].length, e.relevance.values()[t]});
-        save_text_heatmap(out + "/post_" + method + ".html", news.test_texts[size_t(post)], words,
+        const std::string& text = news.test_texts[size_t(post)];
+        save_text_heatmap(out + "/post_" + method + ".html", text, word_spans(text, e.relevance.values()),
                           "textcnn " + method + ": explained " + news.class_names[size_t(e.targets[0])] + ", true " +
                               news.class_names[size_t(news.test.labels[size_t(post)])]);
     }

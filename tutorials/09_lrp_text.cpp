@@ -48,7 +48,6 @@ int run(const Flags& flags) {
     const int post = std::min(5, news.test.count() - 1);
     std::printf("test post %d, group %s:\n%s\n\n", post, news.class_names[size_t(news.test.labels[size_t(post)])].c_str(),
                 news.test_texts[size_t(post)].substr(0, 400).c_str());
-    std::vector<Token> tokens = tokenize(news.test_texts[size_t(post)]);
     for (std::string name : {"textcnn", "textlstm"}) {
         Model model = train(name, news, epochs);
         std::printf("%s, %d epochs: test accuracy %.2f%%\n", name.c_str(), epochs, 100 * evaluate(model, news.test).accuracy);
@@ -65,11 +64,9 @@ int run(const Flags& flags) {
             std::printf("  %s (logit %.3f): for: %s; against: %s\n", news.class_names[size_t(c)].c_str(), e.logit[0],
                         extreme_words(e.relevance, ids, news.vocabulary, true).c_str(),
                         extreme_words(e.relevance, ids, news.vocabulary, false).c_str());
-            std::vector<WordSpan> words;
-            for (size_t t = 0; t < tokens.size() && t < e.relevance.numel(); ++t)
-                words.push_back({tokens[t].offset, tokens[t].length, e.relevance.values()[t]});
             std::string page = out + "/" + name + (rank == 0 ? "_predicted" : "_runner_up") + ".html";
-            save_text_heatmap(page, news.test_texts[size_t(post)], words,
+            const std::string& text = news.test_texts[size_t(post)];
+            save_text_heatmap(page, text, word_spans(text, e.relevance.values()),
                               name + " lrp-epsilon: explained " + news.class_names[size_t(c)] + (rank == 0 ? " (predicted)" : " (runner-up)") +
                                   ", true " + news.class_names[size_t(news.test.labels[size_t(post)])]);
         }

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "datasets/text.hpp"
 #include "util/error.hpp"
 #include "viz/png.hpp"
 
@@ -24,6 +25,14 @@ std::string escape(const std::string& s) {
 }
 
 }  // namespace
+
+std::vector<WordSpan> word_spans(const std::string& text, const std::vector<float>& relevance) {
+    std::vector<WordSpan> words;
+    std::vector<Token> tokens = tokenize(text);
+    for (size_t t = 0; t < tokens.size() && t < relevance.size(); ++t)
+        words.push_back({tokens[t].offset, tokens[t].length, relevance[t]});
+    return words;
+}
 
 void save_text_heatmap(const std::string& path, const std::string& text, const std::vector<WordSpan>& words,
                        const std::string& title) {

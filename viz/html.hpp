@@ -12,6 +12,11 @@ struct WordSpan {
     float relevance = 0;
 };
 
+// The words of `text` as tokenize() finds them (the order in which the text
+// models read them), the t-th with relevance[t]; words past the end of
+// `relevance` (truncated by the model) are left out.
+std::vector<WordSpan> word_spans(const std::string& text, const std::vector<float>& relevance);
+
 // Writes the page; `title` names the predicted and the explained class.
 // Throws gb::Error if the file cannot be written.
 void save_text_heatmap(const std::string& path, const std::string& text, const std::vector<WordSpan>& words,

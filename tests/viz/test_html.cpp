@@ -15,4 +15,9 @@ TEST_CASE("a text heatmap colours each word and escapes the text", "[viz]") {
                     "<span style=\"background:rgb(128,128,255)\" title=\"-0.5\">day</span>") != std::string::npos);
     CHECK(html.find("<title>explained X</title>") != std::string::npos);
     CHECK_THROWS_WITH(save_text_heatmap(dir / "no/such/t.html", text, {}, ""), Catch::Contains("cannot write"));
+    // the words as the tokenizer finds them, paired in order; a word past the relevance is left out
+    std::vector<WordSpan> spans = word_spans("Hi, a good day!", {0.5f, -1.0f});
+    REQUIRE(spans.size() == 2);
+    CHECK((spans[0].offset == 0 && spans[0].length == 2 && spans[0].relevance == 0.5f));
+    CHECK((spans[1].offset == 6 && spans[1].length == 4 && spans[1].relevance == -1.0f));
 }
