@@ -134,14 +134,15 @@ Explanation explain_translated(Sequential& net, const Tensor& x, const std::stri
         throw Error("the translation trick shifts images; this input is not one");
     ExplainOptions once = options;
     once.translations = 0;
-    if (once.targets.empty() || once.targets[0] < 0) once.targets = explain(net, x, "gradient").targets;  // fix the class
-    Explanation e = explain(net, x, method, once);
+    Explanation e = explain(net, x, method, once);  // the unshifted copy, which also fixes the class
+    once.targets = e.targets;
     Tensor sum(e.relevance.shape());
     const int r = options.translations;
     for (int dy = -r; dy <= r; ++dy)
         for (int dx = -r; dx <= r; ++dx) {
-            Tensor shifted = shift_images(x, H, W, dy, dx);
-            Tensor back = shift_images(explain(net, shifted, method, once).relevance, H, W, -dy, -dx);
+            Tensor back = dy == 0 && dx == 0 ? e.relevance  // computed above
+                                             : shift_images(explain(net, shift_images(x, H, W, dy, dx), method, once).relevance,
+                                                            H, W, -dy, -dx);
             for (size_t k = 0; k < sum.numel(); ++k) sum.values()[k] += back.values()[k];
         }
     for (float& v : sum.values()) v /= float((2 * r + 1) * (2 * r + 1));
@@ -178,10 +179,13 @@ Explanation explain(Sequential& net, const Tensor& x, const std::string& method,
         composite = make_composite(method == "lrp" ? options.composite : "deep-taylor", first, options.bounded,
                                    lrp_parameters);
     }
+    ExcitationRule excitation;  // see lrp.hpp
+    const bool excites = method == "excitation" || method == "contrastive-excitation";
     const Rule& rule = method == "deconvnet"         ? static_cast<const Rule&>(deconvnet)
                        : method == "guided-backprop" ? static_cast<const Rule&>(guided)
                        : lrp                          ? static_cast<const Rule&>(relevance)
                        : composite                    ? *composite
+                       : excites                      ? static_cast<const Rule&>(excitation)
                                                       : static_cast<const Rule&>(gradient);
 
     Explanation e;
@@ -217,19 +221,13 @@ Explanation explain(Sequential& net, const Tensor& x, const std::string& method,
         e.relevance = occlusion(net, x, e.targets, H, W, options.patch, options.stride);
         return e;
     }
-    if (method == "excitation" || method == "contrastive-excitation") {  // see ExcitationRule in lrp.hpp
-        Tensor r = propagate(net, x, e.targets, ExcitationRule(), false, options.filter, stop).signal;
-        if (method == "contrastive-excitation") {
-            Tensor dual = propagate(net, x, e.targets, ExcitationRule(true, net.size() - 1), false, options.filter, stop).signal;
-            for (size_t k = 0; k < r.numel(); ++k) r.values()[k] -= dual.values()[k];
-        }
-        e.relevance = stop > 0 ? per_word(r) : r;
-        return e;
-    }
     Tensor r = p.signal;  // the gradient, or the modified backward signal
     const Tensor& a = p.activation;
 
-    if (method == "sensitivity") {  // R_i = (df/dx_i)^2
+    if (method == "contrastive-excitation") {  // minus the map of the top unit's dual
+        Tensor dual = propagate(net, x, e.targets, ExcitationRule(true, net.size() - 1), false, options.filter, stop).signal;
+        for (size_t k = 0; k < r.numel(); ++k) r.values()[k] -= dual.values()[k];
+    } else if (method == "sensitivity") {  // R_i = (df/dx_i)^2
         for (float& v : r.values()) v = v * v;
     } else if (method == "gradient-x-input") {  // R_i = x_i df/dx_i
         for (size_t k = 0; k < r.numel(); ++k) r.values()[k] *= a.values()[k];
