@@ -13,10 +13,10 @@ LDLIBS := -lboost_iostreams -lboost_filesystem -lboost_system -lpthread
 
 # The library: nn/ (the core, standard library only), datasets/, viz/ and the
 # command-line logic in app/ that tests and tutorials share.
-LIB_SRC := $(wildcard nn/*.cpp datasets/*.cpp explain/*.cpp viz/*.cpp) $(filter-out app/main.cpp,$(wildcard app/*.cpp))
+LIB_SRC := $(wildcard nn/*.cpp datasets/*.cpp explain/*.cpp explain/evaluation/*.cpp viz/*.cpp) $(filter-out app/main.cpp,$(wildcard app/*.cpp))
 LIB     := $(BUILD)/libglassbox.a
 TUTORIALS := $(patsubst tutorials/%.cpp,$(BUILD)/tutorials/%,$(wildcard tutorials/*.cpp))
-TEST_SRC  := $(wildcard tests/*.cpp tests/*/*.cpp)
+TEST_SRC  := $(wildcard tests/*.cpp tests/*/*.cpp tests/*/*/*.cpp)
 TEST_BIN  := $(BUILD)/tests/run_tests
 GLASSBOX  := $(BUILD)/glassbox
 

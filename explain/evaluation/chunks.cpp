@@ -1,0 +1,59 @@
+#include "explain/evaluation/chunks.hpp"
+
+#include <algorithm>
+
+#include "util/error.hpp"
+
+namespace gb {
+
+Tensor rows(const Tensor& x, size_t begin, size_t end) {
+    Shape shape = x.shape();
+    const size_t row = x.numel() / size_t(shape[0]);
+    shape[0] = int(end - begin);
+    return Tensor(shape, std::vector<float>(x.values().begin() + long(begin * row), x.values().begin() + long(end * row)));
+}
+
+Explanation explain_in_chunks(Sequential& net, const Tensor& x, const std::string& method,
+                              const ExplainOptions& options, size_t chunk) {
+    const size_t B = size_t(x.dim(0));
+    if (options.targets.size() > 1 && options.targets.size() != B)
+        throw Error("explain: " + std::to_string(options.targets.size()) + " targets for " + std::to_string(B) + " examples");
+    Explanation all;
+    all.method = method;
+    std::vector<float> relevance;
+    for (size_t begin = 0; begin < B; begin += chunk) {
+        const size_t end = std::min(B, begin + chunk);
+        ExplainOptions slice = options;
+        if (options.targets.size() > 1) slice.targets.assign(options.targets.begin() + long(begin), options.targets.begin() + long(end));
+        Explanation e = explain(net, rows(x, begin, end), method, slice);
+        relevance.insert(relevance.end(), e.relevance.values().begin(), e.relevance.values().end());
+        all.targets.insert(all.targets.end(), e.targets.begin(), e.targets.end());
+        all.logit.insert(all.logit.end(), e.logit.begin(), e.logit.end());
+        if (begin == 0) all.relevance = e.relevance;  // for its shape
+    }
+    Shape shape = all.relevance.shape();
+    shape[0] = int(B);
+    all.relevance = Tensor(shape, std::move(relevance));
+    return all;
+}
+
+Scores forward_scores(Sequential& net, const Tensor& x, const std::vector<int>& targets, size_t chunk) {
+    const size_t B = size_t(x.dim(0));
+    if (targets.size() != B)
+        throw Error("forward_scores: " + std::to_string(targets.size()) + " targets for " + std::to_string(B) + " examples");
+    net.set_training(false);
+    Scores s;
+    for (size_t begin = 0; begin < B; begin += chunk) {
+        const size_t end = std::min(B, begin + chunk);
+        Tensor logits = net.forward(rows(x, begin, end));
+        const size_t C = size_t(logits.dim(1));
+        for (size_t b = 0; b < end - begin; ++b) {
+            const float* row = logits.data() + b * C;
+            s.logit.push_back(row[size_t(targets[begin + b])]);
+            s.predicted.push_back(int(std::max_element(row, row + C) - row));
+        }
+    }
+    return s;
+}
+
+}  // namespace gb

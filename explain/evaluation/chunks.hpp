@@ -1,0 +1,29 @@
+// chunks.hpp: what every evaluation of explanations does many times over:
+// explain a large batch a slice at a time, and read the explained logit and
+// the predicted class off a forward pass.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "explain/methods.hpp"
+
+namespace gb {
+
+// Examples [begin, end) of a batch x (B, ...).
+Tensor rows(const Tensor& x, size_t begin, size_t end);
+
+// explain(net, x, method, options) on slices of `chunk` examples, joined:
+// relevance (B, ...), targets and logits of every example. options.targets
+// holds one class per example, one class for all, or nothing (the predicted class).
+Explanation explain_in_chunks(Sequential& net, const Tensor& x, const std::string& method,
+                              const ExplainOptions& options, size_t chunk = 100);
+
+// One inference pass over x in slices: the logit of each example's target
+// class, f_c(x), and the class the network predicts.
+struct Scores {
+    std::vector<float> logit;
+    std::vector<int> predicted;
+};
+Scores forward_scores(Sequential& net, const Tensor& x, const std::vector<int>& targets, size_t chunk = 256);
+
+}  // namespace gb
