@@ -8,6 +8,7 @@
 #include <iostream>
 #include <memory>
 
+#include "app/explain_flags.hpp"
 #include "app/flags.hpp"
 #include "app/json.hpp"
 #include "app/program.hpp"
@@ -46,6 +47,15 @@ commands:
            lrp-zplus, lrp-w2, lrp-flat, lrp-zb, deep-taylor,
            lrp --composite epsilon-gamma-zb|alphabeta-zb|deep-taylor, excitation,
            contrastive-excitation
+  evaluate --model FILE.npz --metric perturbation|word-deletion|continuity|sanity --methods M1,M2,...
+           [--samples N] [--first I] [--seed S] [--plot OUT.png] [--table OUT.md]
+           perturbation (images): [--region P] [--steps L] [--replace uniform|constant|blur]
+             [--value V] [--sigma S] [--repeats R]   (AOPC of MoRF and LeRF; a random order added)
+           word-deletion (text): [--deletions K]      (accuracy as words are deleted; random added)
+           continuity (digits): [--shifts FROM,TO] [--points N]   (max ||dR||_1 / ||dx||_2)
+           sanity: cascading and independent randomization of the layers (Spearman, SSIM)
+           and the explain flags of the methods (--epsilon, --composite, ...; --method-samples N
+           for smoothgrad / integrated-gradients)
 
 The data folder is $GLASSBOX_DATA, or ./data (run `make data` to fill it).
 Every command prints one JSON object with its results as its last line.
@@ -201,6 +211,12 @@ int predict_command(const Flags& flags, std::ostream& out) {
     return 0;
 }
 
+// A command's own flags and those of the explanation methods.
+std::set<std::string> with_explain_options(std::set<std::string> flags, const std::string& samples_flag) {
+    for (const std::string& f : explain_option_flags(samples_flag)) flags.insert(f);
+    return flags;
+}
+
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -220,11 +236,17 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (command == "eval") return eval(Flags("glassbox " + command, rest, {"model", "data", "limit"}), out);
         if (command == "explain")
             return explain_command(Flags("glassbox " + command, rest,
-                                         {"model", "data", "index", "method", "target", "png", "npy", "html", "trace",
-                                          "trace-png", "overlay", "baseline", "samples", "noise", "seed", "patch",
-                                          "stride", "filter", "epsilon", "gamma", "alpha", "beta", "composite",
-                                          "translations", "bias-factor", "max-pool", "bounds", "sliding"}),
+                                         with_explain_options({"model", "data", "index", "method", "png", "npy", "html",
+                                                               "trace", "trace-png", "overlay", "filter", "sliding"},
+                                                              "samples")),
                                    out);
+        if (command == "evaluate")
+            return evaluate_command(Flags("glassbox " + command, rest,
+                                          with_explain_options({"model", "data", "metric", "methods", "samples", "first",
+                                                                "plot", "table", "region", "steps", "replace", "value",
+                                                                "sigma", "repeats", "deletions", "shifts", "points"},
+                                                               "method-samples")),
+                                    out);
         if (command == "predict")
             return predict_command(Flags("glassbox " + command, rest, {"model", "data", "png", "count", "first"}), out);
         err << "glassbox: error: unknown command '" << command << "'; run `glassbox help` for the list\n";

@@ -13,5 +13,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 class Flags;
 // `glassbox explain` (explain_command.cpp).
 int explain_command(const Flags& flags, std::ostream& out);
+// `glassbox evaluate` (evaluate_command.cpp).
+int evaluate_command(const Flags& flags, std::ostream& out);
 
 }  // namespace gb

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "app/cli.hpp"
+#include "app/explain_flags.hpp"
 #include "app/flags.hpp"
 #include "app/json.hpp"
 #include "app/program.hpp"
@@ -20,14 +21,6 @@
 namespace gb {
 namespace {
 
-std::vector<std::string> split_commas(const std::string& s) {
-    std::vector<std::string> parts;
-    std::istringstream in(s);
-    for (std::string part; std::getline(in, part, ',');)
-        if (!part.empty()) parts.push_back(part);
-    return parts;
-}
-
 std::vector<int> parse_indices(const std::string& text, int count) {
     std::vector<int> indices;
     for (const std::string& part : split_commas(text)) {
@@ -41,50 +34,6 @@ std::vector<int> parse_indices(const std::string& text, int count) {
     }
     if (indices.empty()) throw Error("`glassbox explain` needs --index");
     return indices;
-}
-
-ExplainOptions options_from(const Flags& flags, const DataSplits& data) {
-    ExplainOptions o;
-    o.targets = {flags.whole("target", -1, -1, 1 << 20)};
-    o.trace = flags.text("trace", "no") == "yes" || flags.has("trace-png");
-    o.samples = flags.whole("samples", 50, 1, 100000);
-    o.noise = flags.real("noise", 0.15f, 0.0f, 10.0f);
-    o.seed = uint64_t(flags.whole("seed", 1, 0, 2147483647));
-    o.patch = flags.whole("patch", 4, 1, 28);
-    o.stride = flags.whole("stride", 2, 1, 28);
-    if (data.name == "mnist") o.image_height = o.image_width = 28;
-    o.epsilon = flags.real("epsilon", 0.25f, 0.0f, 1e6f);
-    o.gamma = flags.real("gamma", 0.25f, 0.0f, 1e6f);
-    o.alpha = flags.real("alpha", 2.0f, 1.0f, 1e6f);
-    o.beta = flags.real("beta", o.alpha - 1.0f, 0.0f, 1e6f);
-    o.composite = flags.text("composite", "epsilon-gamma-zb");
-    o.bias_factor = flags.real("bias-factor", 0.0f, 0.0f, 1.0f);
-    std::string max_pool = flags.text("max-pool", "winner");
-    if (max_pool != "winner" && max_pool != "proportional")
-        throw Error("--max-pool takes winner or proportional, got '" + max_pool + "'");
-    o.max_pool_proportional = max_pool == "proportional";
-    if (flags.has("bounds")) {  // --bounds L,H
-        std::vector<std::string> b = split_commas(flags.text("bounds", ""));
-        char *end1 = nullptr, *end2 = nullptr;
-        if (b.size() != 2 || (o.low = std::strtof(b[0].c_str(), &end1), *end1) || (o.high = std::strtof(b[1].c_str(), &end2), *end2))
-            throw Error("--bounds takes LOW,HIGH, e.g. 0,1; got '" + flags.text("bounds", "") + "'");
-    }
-    o.bounded = data.name == "mnist";  // pixels in [0, 1]
-    o.translations = flags.whole("translations", 0, 0, 5);
-    std::string baseline = flags.text("baseline", "zero");
-    if (baseline == "mean") {  // the mean training input
-        o.baseline.assign(data.test.example_size, 0.0f);
-        std::vector<float> row(data.test.example_size);
-        for (int i = 0; i < data.train.count(); ++i) {
-            data.train.fill(i, row.data());
-            for (size_t k = 0; k < row.size(); ++k) o.baseline[k] += row[k] / float(data.train.count());
-        }
-    } else if (baseline == "search") {
-        o.root_search = true;
-    } else if (baseline != "zero") {
-        throw Error("--baseline takes zero, mean or search, got '" + baseline + "'");
-    }
-    return o;
 }
 
 void print_trace(std::ostream& out, const std::vector<TraceStep>& trace) {
@@ -176,7 +125,7 @@ int explain_command(const Flags& flags, std::ostream& out) {
     if (!png.empty() && !image)
         throw Error("--png draws images; " + model.name + " reads text (use --html or --npy for its word relevance)");
     if (!html.empty() && image) throw Error("--html colours the words of a post; " + model.name + " reads images");
-    ExplainOptions options = options_from(flags, data);
+    ExplainOptions options = explain_options(flags, data);
     if (flags.has("sliding")) return sliding_command(flags, out, model, data, indices, methods, options, png);
     Filter filter;  // --filter LAYER:UNIT[,UNIT...]
     if (flags.has("filter")) {

@@ -49,6 +49,15 @@ NpyArray read_npy_file(const std::string& path) {
     return a;
 }
 
+// The command fails with one line of error that contains `message`.
+void fails_with(const std::vector<std::string>& args, const std::string& message) {
+    Run r = glassbox(args);
+    INFO("glassbox " << args[0] << " ...: " << r.err);
+    CHECK(r.code != 0);
+    CHECK(r.err.find(message) != std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
+
 std::string last_line(const std::string& s) {
     std::string t = s.substr(0, s.find_last_not_of('\n') + 1);
     return t.substr(t.find_last_of('\n') + 1);
@@ -90,13 +99,6 @@ TEST_CASE("bad input gives one line naming the problem and a non-zero exit", "[c
     TempDir dir;
     write_mnist(dir, 20, 28, 28, false);
     DataDir data(dir.path);
-    auto fails_with = [](const std::vector<std::string>& args, const std::string& message) {
-        Run r = glassbox(args);
-        INFO("glassbox " << args[0] << " ...: " << r.err);
-        CHECK(r.code != 0);
-        CHECK(r.err.find(message) != std::string::npos);
-        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-    };
     CHECK(glassbox({}).code == 2);
     fails_with({"fly"}, "unknown command 'fly'");
     fails_with({"train", "--epoch", "3", "--out", dir / "m.npz"}, "unknown flag --epoch");
@@ -215,12 +217,6 @@ TEST_CASE("explain draws a heatmap, writes the relevance, prints a trace, and re
     CHECK(traced.code == 0);
     CHECK(std::ifstream(dir / "trace.png").good());
 
-    auto fails_with = [](const std::vector<std::string>& args, const std::string& message) {
-        Run f = glassbox(args);
-        INFO(f.err);
-        CHECK(f.code == 1);
-        CHECK(f.err.find(message) != std::string::npos);
-    };
     fails_with({"explain", "--model", dir / "m.npz", "--index", "40", "--method", "gradient"}, "--index 40 is out of range");
     fails_with({"explain", "--model", dir / "m.npz", "--index", "1,2", "--method", "gradient", "--npy", dir / "x.npy"},
                "take one --index and one --method");
@@ -251,4 +247,64 @@ TEST_CASE("explain draws a heatmap, writes the relevance, prints a trace, and re
     REQUIRE(glassbox({"train", "--model", "lstm", "--epochs", "1", "--out", dir / "lstm.npz"}).code == 0);
     fails_with({"explain", "--model", dir / "lstm.npz", "--index", "0", "--method", "deconvnet"},
                "does not apply to layer 'LSTM 28 128'");
+}
+
+TEST_CASE("evaluate measures explanations of an image model and refuses what does not fit", "[cli]") {
+    TempDir dir;
+    write_mnist(dir, 40, 28, 28, false);
+    DataDir data(dir.path);
+    REQUIRE(glassbox({"train", "--epochs", "1", "--out", dir / "m.npz"}).code == 0);
+    Run r = glassbox({"evaluate", "--model", dir / "m.npz", "--metric", "perturbation", "--methods",
+                      "sensitivity,lrp-epsilon", "--samples", "8", "--region", "7", "--replace", "constant",
+                      "--table", dir / "t.md"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("| lrp-epsilon | ") != std::string::npos);  // the markdown table
+    std::string json = last_line(r.out);
+    CHECK(json.find("\"samples\": 8") != std::string::npos);
+    CHECK(json.find("\"method\": \"random\"") != std::string::npos);  // the baseline, always
+    CHECK(json.find("\"aopc_morf\": ") != std::string::npos);
+    Run again = glassbox({"evaluate", "--model", dir / "m.npz", "--metric", "perturbation", "--methods",
+                          "sensitivity,lrp-epsilon", "--samples", "8", "--region", "7", "--replace", "constant",
+                          "--table", dir / "t.md"});
+    CHECK(last_line(again.out) == json);  // seeded: the same figures
+    Run cont = glassbox({"evaluate", "--model", dir / "m.npz", "--metric", "continuity", "--methods", "gradient",
+                         "--samples", "2", "--points", "5"});
+    INFO(cont.err);
+    CHECK(cont.code == 0);
+    CHECK(last_line(cont.out).find("\"max_ratio\": ") != std::string::npos);
+    Run sane = glassbox({"evaluate", "--model", dir / "m.npz", "--metric", "sanity", "--methods", "guided-backprop",
+                         "--samples", "3"});
+    CHECK(sane.code == 0);
+    CHECK(sane.out.find("| guided-backprop | 3 (0: Linear 784 300) |") != std::string::npos);
+    fails_with({"evaluate", "--model", dir / "m.npz", "--metric", "beauty", "--methods", "gradient"},
+               "unknown --metric 'beauty'");
+    fails_with({"evaluate", "--model", dir / "m.npz", "--metric", "sanity", "--methods", "gradient,magic"},
+               "unknown method 'magic'");
+    fails_with({"evaluate", "--model", dir / "m.npz", "--metric", "word-deletion", "--methods", "gradient"},
+               "is for text models");
+    fails_with({"evaluate", "--model", dir / "m.npz", "--metric", "perturbation", "--methods", "gradient", "--replace",
+                "fog"},
+               "unknown replacement 'fog'");
+    fails_with({"evaluate", "--model", dir / "m.npz", "--metric", "continuity", "--methods", "gradient", "--shifts",
+                "3"},
+               "--shifts takes two numbers");
+    fails_with({"evaluate", "--model", dir / "m.npz", "--metric", "sanity"}, "--methods");
+}
+
+TEST_CASE("evaluate deletes words from the posts of a text model", "[cli]") {
+    TempDir dir;
+    write_newsgroups(dir, 3);
+    DataDir data(dir.path);
+    REQUIRE(glassbox({"train", "--model", "textcnn", "--epochs", "2", "--length", "12", "--min-count", "1", "--out",
+                      dir / "t.npz"}).code == 0);
+    Run r = glassbox({"evaluate", "--model", dir / "t.npz", "--metric", "word-deletion", "--methods",
+                      "sensitivity,lrp-epsilon", "--deletions", "5", "--plot", dir / "d.png"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK(last_line(r.out).find("\"correct\": [") != std::string::npos);
+    std::ifstream png(dir / "d.png", std::ios::binary);
+    CHECK(png.good());
+    fails_with({"evaluate", "--model", dir / "t.npz", "--metric", "perturbation", "--methods", "gradient"},
+               "takes an image model");
 }

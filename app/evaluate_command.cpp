@@ -1,0 +1,127 @@
+// `glassbox evaluate`: how good are the explanations of a trained model?
+// Region perturbation and word deletion (does the map point at what the
+// model uses?), continuity (does it move smoothly with the input?) and the
+// sanity checks (does it depend on the learnt weights?). Prints a markdown
+// table, draws the curves with --plot, and ends with one JSON line.
+#include <algorithm>
+#include <cstdlib>
+
+#include "app/cli.hpp"
+#include "app/evaluation_report.hpp"
+#include "app/explain_flags.hpp"
+#include "app/json.hpp"
+#include "app/program.hpp"
+#include "app/training.hpp"
+#include "nn/serialize.hpp"
+#include "util/error.hpp"
+
+namespace gb {
+namespace {
+
+const std::vector<std::string> metrics{"perturbation", "word-deletion", "continuity", "sanity"};
+
+// Two numbers "A,B".
+std::pair<float, float> pair_flag(const Flags& flags, const std::string& name, std::pair<float, float> fallback) {
+    if (!flags.has(name)) return fallback;
+    std::vector<std::string> parts = split_commas(flags.text(name, ""));
+    char *end1 = nullptr, *end2 = nullptr;
+    float a = 0, b = 0;
+    if (parts.size() != 2 || (a = std::strtof(parts[0].c_str(), &end1), *end1) || (b = std::strtof(parts[1].c_str(), &end2), *end2))
+        throw Error("--" + name + " takes two numbers FROM,TO, e.g. -4,4; got '" + flags.text(name, "") + "'");
+    return {a, b};
+}
+
+Report run_metric(const std::string& metric, const Flags& flags, Model& model, const DataSplits& data, const Tensor& x,
+                  const std::vector<int>& labels, const std::vector<std::string>& methods, const ExplainOptions& options,
+                  JsonObject& json) {
+    const uint64_t seed = uint64_t(flags.whole("seed", 1, 0, 2147483647));
+    std::vector<std::string> with_random = methods;
+    if (std::find(methods.begin(), methods.end(), "random") == methods.end()) with_random.push_back("random");
+    if (metric == "perturbation") {
+        PerturbationOptions p;
+        p.patch = flags.whole("region", 4, 1, 28);
+        p.steps = flags.whole("steps", 0, 0, 784);
+        p.replacement = replacement_named(flags.text("replace", "uniform"));
+        p.value = flags.real("value", 0.0f, -1e6f, 1e6f);
+        p.sigma = flags.real("sigma", 2.0f, 0.1f, 28.0f);
+        p.repeats = flags.whole("repeats", 1, 1, 1000);
+        p.seed = seed;
+        json.add("region", p.patch).add("replace", flags.text("replace", "uniform")).add("repeats", p.repeats);
+        return perturbation_report(region_perturbation(model.net, x, labels, with_random, options, p));
+    }
+    if (metric == "word-deletion") {
+        const int deletions = flags.whole("deletions", 20, 1, data.text.length);
+        json.add("deletions", deletions);
+        return word_deletion_report(word_deletion(model.net, x, labels, with_random, options, deletions, seed));
+    }
+    if (metric == "continuity") {
+        auto [from, to] = pair_flag(flags, "shifts", {-6.0f, 6.0f});
+        const int points = flags.whole("points", 49, 2, 10000);
+        std::vector<std::vector<ContinuityPath>> paths;
+        for (const std::string& method : methods) {
+            paths.emplace_back();
+            for (int b = 0; b < x.dim(0); ++b) {
+                std::vector<float> image(x.data() + size_t(b) * 784, x.data() + size_t(b + 1) * 784);
+                paths.back().push_back(continuity(model.net, image, model.input_shape, 28, 28, labels[size_t(b)], method,
+                                                  options, from, to, points));
+            }
+        }
+        json.add("shifts", std::vector<double>{from, to}).add("points", points);
+        return continuity_report(paths);
+    }
+    std::vector<MethodSanity> results;  // sanity
+    const int side = data.name == "mnist" ? 28 : 0;
+    for (const std::string& method : methods)
+        results.push_back({method, sanity_check(model.net, x, method, options, true, seed, side, side),
+                           sanity_check(model.net, x, method, options, false, seed, side, side)});
+    return sanity_report(results);
+}
+
+}  // namespace
+
+int evaluate_command(const Flags& flags, std::ostream& out) {
+    std::string path = flags.required("model"), metric = flags.required("metric");
+    if (std::find(metrics.begin(), metrics.end(), metric) == metrics.end())
+        throw Error("unknown --metric '" + metric + "': use perturbation, word-deletion, continuity or sanity");
+    std::vector<std::string> methods = split_commas(flags.required("methods"));
+    for (const std::string& m : methods)
+        if (m != "random" && std::find(method_names().begin(), method_names().end(), m) == method_names().end())
+            throw Error("unknown method '" + m + "'; run `glassbox help` for the list");
+    std::string plot = flags.text("plot", ""), table = flags.text("table", "");
+    for (const std::string& file : {plot, table})
+        if (!file.empty()) check_writable(file);
+    Model model = load_model(path);
+    DataSplits data = data_for_model(model, flags.text("data", ""), 0);
+    const bool text = data.name == "20news";
+    if (text != (metric == "word-deletion"))
+        throw Error("--metric " + metric + (text ? " takes an image model; for text use word-deletion"
+                                                 : " is for text models; " + model.name + " reads images"));
+    if (metric == "continuity" && numel(model.input_shape) != 784)
+        throw Error("--metric continuity translates 28 x 28 digits; " + model.name + " takes " + shape_str(model.input_shape));
+    const int first = flags.whole("first", 0, 0, data.test.count() - 1);
+    const int defaults = metric == "continuity" ? 10 : metric == "sanity" ? 100 : 1000;
+    const int count = std::min(flags.whole("samples", defaults, 1, 1 << 20), data.test.count() - first);
+    std::vector<int> indices(static_cast<size_t>(count)), labels;
+    for (int k = 0; k < count; ++k) indices[size_t(k)] = first + k;
+    Tensor x = gather_batch(data.test, indices, model.input_shape, &labels);
+
+    JsonObject json;
+    json.add("command", "evaluate").add("model", path).add("metric", metric).add("first", first).add("samples", count);
+    Report report = run_metric(metric, flags, model, data, x, labels, methods, explain_options(flags, data, "method-samples"), json);
+    out << report.table;
+    if (!table.empty()) {
+        std::ofstream file(table);
+        file << report.table;
+        if (!file) throw Error("cannot write " + table);
+        json.add("table", table);
+    }
+    if (!plot.empty()) {
+        plot_png(plot, report.panels);
+        json.add("plot", plot);
+    }
+    json.add_raw("methods", report.json);
+    out << json.str() << std::endl;
+    return 0;
+}
+
+}  // namespace gb
