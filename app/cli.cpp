@@ -51,7 +51,8 @@ commands:
            [--samples N] [--first I] [--seed S] [--plot OUT.png] [--table OUT.md]
            perturbation (images): [--region P] [--steps L] [--replace uniform|constant|blur]
              [--value V] [--sigma S] [--repeats R]   (AOPC of MoRF and LeRF; a random order added)
-           word-deletion (text): [--deletions K]      (accuracy as words are deleted; random added)
+           word-deletion (text): [--deletions K]      (accuracy as words are deleted; random added;
+             the posts are evenly spaced over the test set, which comes sorted by group)
            continuity (digits): [--shifts FROM,TO] [--points N]   (max ||dR||_1 / ||dx||_2)
            sanity: cascading and independent randomization of the layers (Spearman, SSIM)
            and the explain flags of the methods (--epsilon, --composite, ...; --method-samples N

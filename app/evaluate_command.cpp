@@ -101,8 +101,9 @@ int evaluate_command(const Flags& flags, std::ostream& out) {
     const int first = flags.whole("first", 0, 0, data.test.count() - 1);
     const int defaults = metric == "continuity" ? 10 : metric == "sanity" ? 100 : 1000;
     const int count = std::min(flags.whole("samples", defaults, 1, 1 << 20), data.test.count() - first);
-    std::vector<int> indices(static_cast<size_t>(count)), labels;
-    for (int k = 0; k < count; ++k) indices[size_t(k)] = first + k;
+    std::vector<int> indices, labels;  // the next `count` test examples; for text, evenly spaced posts from
+    for (int k = 0; k < count; ++k)     // `first` on, since the posts come sorted by group
+        indices.push_back(first + (text ? int(int64_t(k) * (data.test.count() - first) / count) : k));
     Tensor x = gather_batch(data.test, indices, model.input_shape, &labels);
 
     JsonObject json;

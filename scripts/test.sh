@@ -54,6 +54,7 @@ declare -A tutorial_args=(
     [07_lrp_mlp]="--epochs 1 --limit 1000 --out $scratch/07"
     [08_deep_taylor]="--epochs 1 --limit 1000 --out $scratch/08"
     [09_lrp_text]="--epochs 1 --limit 500 --out $scratch/09"
+    [10_evaluating_explanations]="--epochs 1 --text-epochs 1 --limit 500 --samples 50 --out $scratch/10"
 )
 for tutorial in "$build"/tutorials/*; do
     [ -x "$tutorial" ] && [ -f "$tutorial" ] || continue

@@ -1,0 +1,145 @@
+// Tutorial 10: is this explanation any good? Region perturbation (Samek et
+// al. 2017), explanation continuity (Montavon et al. 2018), sanity checks
+// (Adebayo et al. 2018) on the MNIST MLP, and word deletion (Arras et al.
+// 2017) on the text CNN. Read along with tutorials/10_evaluating_explanations.md.
+//
+// usage: 10_evaluating_explanations [--epochs N] [--text-epochs N] [--limit N] [--samples N] [--out DIR]
+#include <cstdio>
+
+#include "app/evaluation_report.hpp"
+#include "app/program.hpp"
+#include "app/training.hpp"
+#include "explain/evaluation/chunks.hpp"
+#include "util/random.hpp"
+#include "viz/png.hpp"
+
+using namespace gb;
+
+const std::vector<std::string> kMethods{"sensitivity", "gradient-x-input", "lrp-epsilon", "deep-taylor", "lrp"};
+
+ExplainOptions for_digits() {
+    ExplainOptions o;
+    o.bounded = true;  // pixels lie in [0, 1]: the composite "lrp" uses zB at the input
+    return o;
+}
+
+// ---- 1. region perturbation: does the map point at what the network uses? ----
+void perturbation(Model& model, const Tensor& x, const std::vector<int>& labels, const std::string& out) {
+    std::vector<std::string> methods = kMethods;
+    methods.push_back("random");
+    for (std::string replacement : {"uniform", "constant", "blur"}) {
+        PerturbationOptions o;  // 4 x 4 regions of the 28 x 28 digit: 49 steps
+        o.replacement = replacement_named(replacement);
+        Report report = perturbation_report(region_perturbation(model.net, x, labels, methods, for_digits(), o));
+        std::printf("region perturbation, regions replaced by %s values:\n%s\n", replacement.c_str(), report.table.c_str());
+        plot_png(out + "/perturbation_" + replacement + ".png", report.panels);
+    }
+}
+
+// ---- 2. continuity: does the map move smoothly with the digit? ---------------
+void continuity_along_a_path(Model& model, const Tensor& x, const std::vector<int>& labels, const std::string& out) {
+    const std::vector<std::string> methods{"gradient", "sensitivity", "gradient-x-input", "lrp-epsilon", "deep-taylor"};
+    std::vector<std::vector<ContinuityPath>> paths;
+    for (const std::string& method : methods) {
+        paths.emplace_back();
+        for (int b = 0; b < std::min(10, x.dim(0)); ++b) {
+            std::vector<float> digit(x.data() + size_t(b) * 784, x.data() + size_t(b + 1) * 784);
+            paths.back().push_back(continuity(model.net, digit, model.input_shape, 28, 28, labels[size_t(b)], method,
+                                              for_digits(), -6.0f, 6.0f, 49));
+        }
+    }
+    Report report = continuity_report(paths);
+    std::printf("continuity: translations of -6 to 6 pixels in 49 steps, %d digits:\n%s\n", int(paths[0].size()),
+                report.table.c_str());
+    plot_png(out + "/continuity.png", report.panels);
+    // The first digit's maps at shifts -6, -4, ..., 6 (every 8th point), one row per method.
+    std::vector<HeatmapRow> grid;
+    for (const std::vector<ContinuityPath>& method_paths : paths) {
+        grid.push_back({x.data(), {}});
+        for (size_t k = 0; k < 49; k += 8) grid.back().maps.push_back(method_paths[0].maps[k].data());
+    }
+    save_heatmap_grid(out + "/continuity_maps.png", grid, 28, 28, false, 3);
+}
+
+// ---- 3. sanity checks: does the map depend on what the network learnt? -------
+void sanity(Model& model, const Tensor& x, const std::string& out) {
+    const std::vector<std::string> methods{"gradient", "guided-backprop", "gradient-x-input", "lrp-epsilon", "deep-taylor"};
+    std::vector<MethodSanity> results;
+    Tensor some = rows(x, 0, size_t(std::min(100, x.dim(0))));
+    for (const std::string& method : methods)
+        results.push_back({method, sanity_check(model.net, some, method, for_digits(), true, 1, 28, 28),
+                           sanity_check(model.net, some, method, for_digits(), false, 1, 28, 28)});
+    Report report = sanity_report(results);
+    std::printf("sanity checks, cascading randomization from the output, %d digits:\n%s\n", some.dim(0),
+                report.table.c_str());
+    plot_png(out + "/sanity.png", report.panels);
+    // The cascade by hand for the first digit: explain, randomize the next layer from the top, explain again.
+    Tensor first = rows(x, 0, 1);
+    std::vector<std::vector<float>> before;
+    for (auto& [name, p] : model.net.parameters()) before.push_back(p.values());
+    std::vector<Tensor> maps(methods.size() * 4);
+    const int target = explain(model.net, first, "gradient").targets[0];
+    Rng rng(1);
+    for (size_t step = 0; step < 4; ++step) {
+        if (step > 0) randomize_parameters(model.net[size_t(6 - 2 * step)], rng);  // layers 4, 2, 0: the Linears
+        for (size_t m = 0; m < methods.size(); ++m) {
+            ExplainOptions o = for_digits();
+            o.targets = {target};
+            maps[m * 4 + step] = explain(model.net, first, methods[m], o).relevance;
+        }
+    }
+    auto params = model.net.parameters();
+    for (size_t k = 0; k < params.size(); ++k) params[k].second.values() = before[k];  // the trained network back
+    std::vector<HeatmapRow> grid;
+    for (size_t m = 0; m < methods.size(); ++m) {
+        grid.push_back({first.data(), {}});
+        for (size_t step = 0; step < 4; ++step) grid.back().maps.push_back(maps[m * 4 + step].data());
+    }
+    save_heatmap_grid(out + "/sanity_maps.png", grid, 28, 28, false, 3);
+}
+
+// ---- 4. word deletion on 20 Newsgroups ------------------------------------------
+void word_deletion_on_text(int epochs, int limit, int samples, const std::string& out) {
+    TextSettings text;
+    text.train_limit = limit;
+    DataSplits news = load_data("20news", InputKind::Sequence, limit, text);
+    Model model = make_model("textcnn", 1, {news.vocabulary.size(), news.text.length, news.train.classes});
+    Adam adam(parameter_tensors(model.net), 0.003f);
+    fit(model, adam, news.train, epochs);
+    std::printf("textcnn, %d epochs: test accuracy %.2f%%\n", epochs, 100 * evaluate(model, news.test).accuracy);
+    // evenly spaced test posts (they come sorted by group)
+    std::vector<int> indices, labels;
+    const int n = std::min(samples, news.test.count());
+    for (int k = 0; k < n; ++k) indices.push_back(int(int64_t(k) * news.test.count() / n));
+    Tensor ids = gather_batch(news.test, indices, model.input_shape, &labels);
+    Report report = word_deletion_report(
+        word_deletion(model.net, ids, labels, {"sensitivity", "gradient-x-input", "lrp-epsilon", "random"}, {}, 20, 1));
+    std::printf("word deletion on %d test posts:\n%s\n", n, report.table.c_str());
+    plot_png(out + "/word_deletion.png", report.panels);
+}
+
+int run(const Flags& flags) {
+    const int epochs = flags.whole("epochs", 10, 1, 1000), text_epochs = flags.whole("text-epochs", 10, 1, 1000);
+    const int limit = flags.whole("limit", 0, 0, 60000), samples = flags.whole("samples", 1000, 10, 10000);
+    std::string out = flags.text("out", "runs/10_evaluating_explanations");
+    make_folder(out);
+    DataSplits mnist = load_mnist_data(limit);
+    Model model = make_model("mlp", 1);  // as `glassbox train --model mlp` trains it
+    SGD sgd(parameter_tensors(model.net), 0.05f, 0.9f);
+    fit(model, sgd, mnist.train, epochs);
+    std::printf("mlp, %d epochs: test accuracy %.2f%%\n\n", epochs, 100 * evaluate(model, mnist.test).accuracy);
+    std::vector<int> indices, labels;
+    for (int k = 0; k < std::min(samples, mnist.test.count()); ++k) indices.push_back(k);
+    Tensor x = gather_batch(mnist.test, indices, model.input_shape, &labels);
+
+    perturbation(model, x, labels, out);
+    continuity_along_a_path(model, x, labels, out);
+    sanity(model, x, out);
+    word_deletion_on_text(text_epochs, limit, samples, out);
+    std::printf("wrote the pictures to %s\n", out.c_str());
+    return 0;
+}
+
+int main(int argc, char** argv) {
+    return run_program("10_evaluating_explanations", argc, argv, {"epochs", "text-epochs", "limit", "samples", "out"}, run);
+}
