@@ -89,6 +89,7 @@ bench:
 	    $(abspath $(BUILD))/bench_lenet.npz
 	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) /usr/bin/python3 textcnn_epoch.py $(abspath $(BUILD))
 	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) /usr/bin/python3 svm_baseline.py
+	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) bash evaluate_speed.sh $(abspath $(BUILD))
 
 clean:
 	rm -rf $(BUILD)
