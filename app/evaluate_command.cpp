@@ -117,7 +117,7 @@ int evaluate_command(const Flags& flags, std::ostream& out) {
         json.add("table", table);
     }
     if (!plot.empty()) {
-        plot_png(plot, report.panels);
+        plot_png(plot, report.panels, report.width);
         json.add("plot", plot);
     }
     json.add_raw("methods", report.json);

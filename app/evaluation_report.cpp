@@ -37,8 +37,8 @@ Report perturbation_report(const std::vector<MethodPerturbation>& results) {
     Report r;
     r.table = "| method | AOPC (MoRF) | AOPC (LeRF) | ABPC | accuracy after all MoRF steps | negative relevance |\n"
               "|---|---|---|---|---|---|\n";
-    Panel morf{"most relevant first (MoRF)", "regions perturbed", "explained logit", {}};
-    Panel lerf{"least relevant first (LeRF)", "regions perturbed", "explained logit", {}};
+    Panel morf{"most relevant first (MoRF)", "regions perturbed", "explained logit", {}, "top right"};
+    Panel lerf{"least relevant first (LeRF)", "regions perturbed", "explained logit", {}, "bottom left"};
     std::vector<std::string> objects;
     for (const MethodPerturbation& m : results) {
         const bool random = m.method == "random";
@@ -66,8 +66,8 @@ Report word_deletion_report(const std::vector<MethodDeletion>& results) {
     Report r;
     r.table = "| method | accuracy (correct docs) after 1 / 5 / 10 / all deletions | accuracy (misclassified docs) after 1 / 5 / 10 / all |\n"
               "|---|---|---|\n";
-    Panel correct{"correctly classified: most relevant words deleted", "words deleted", "accuracy (%)", {}};
-    Panel wrong{"misclassified: least relevant words deleted", "words deleted", "accuracy (%)", {}};
+    Panel correct{"correctly classified: most relevant words deleted", "words deleted", "accuracy (%)", {}, "top right"};
+    Panel wrong{"misclassified: least relevant words deleted", "words deleted", "accuracy (%)", {}, "top left"};
     auto at = [](const std::vector<double>& curve) {
         std::string s;
         for (size_t k : {size_t(1), size_t(5), size_t(10), curve.size() - 1})
@@ -83,6 +83,7 @@ Report word_deletion_report(const std::vector<MethodDeletion>& results) {
         r.table += "| " + m.method + " | " + at(m.correct) + " | " + at(m.wrong) + " |\n";
         JsonObject o;
         o.add("method", m.method).add("correct", m.correct).add("wrong", m.wrong);
+        o.add("correct_documents", m.correct_documents).add("wrong_documents", m.wrong_documents);
         objects.push_back(o.str());
         const bool random = m.method == "random";
         correct.series.push_back({m.method, steps_axis(m.correct.size()), percent(m.correct), random});
@@ -97,7 +98,8 @@ Report continuity_report(const std::vector<std::vector<ContinuityPath>>& paths) 
     Report r;
     r.table = "| method | max ||R(x')-R(x)||_1 / ||x'-x||_2 (mean over digits) | relative to mean ||R||_1 |\n|---|---|---|\n";
     Panel score{"the explained logit along the path (first digit)", "shift (pixels)", "f(x)", {}};
-    Panel change{"how fast the map changes (first digit)", "shift (pixels)", "||dR||_1 / ||dx||_2, relative", {}};
+    Panel change{"how fast the map changes (first digit)", "shift (pixels)", "||dR||_1 / ||dx||_2, relative", {},
+                 "outside right"};
     std::vector<std::string> objects;
     for (const std::vector<ContinuityPath>& method_paths : paths) {
         std::vector<double> max_ratio, relative;
@@ -127,9 +129,10 @@ Report continuity_report(const std::vector<std::vector<ContinuityPath>>& paths) 
 Report sanity_report(const std::vector<MethodSanity>& results) {
     Report r;
     r.table = "| method | randomized from the top | Spearman | Spearman (abs) | SSIM |\n|---|---|---|---|---|\n";
-    Panel cascade{"cascading randomization", "layers randomized, from the output", "Spearman rank correlation (abs)", {}};
-    Panel independent{"independent randomization", "layer randomized, counted from the output",
-                      "Spearman rank correlation (abs)", {}};
+    // cascading randomization: the three similarities, one panel each
+    Panel ranks{"rank correlation", "layers randomized, from the output", "Spearman", {}, "outside right"};
+    Panel magnitude{"rank correlation of |R|", "layers randomized, from the output", "Spearman (abs)", {}, "outside right"};
+    Panel structure{"structural similarity of |R|", "layers randomized, from the output", "SSIM", {}, "outside right"};
     auto steps_json = [](const std::vector<SanityStep>& steps) {
         std::vector<std::string> objects;
         for (const SanityStep& s : steps) {
@@ -141,24 +144,27 @@ Report sanity_report(const std::vector<MethodSanity>& results) {
     };
     std::vector<std::string> objects;
     for (const MethodSanity& m : results) {
-        std::vector<double> x, c, i;
+        std::vector<double> x, rho, rho_abs, ssim;
         for (size_t k = 0; k < m.cascading.size(); ++k) {
             const SanityStep& s = m.cascading[k];
             r.table += "| " + m.method + " | " + std::to_string(k + 1) + " (" + s.layer + ") | " + fixed(s.spearman) +
                        " | " + fixed(s.spearman_abs) + " | " + fixed(s.ssim) + " |\n";
             x.push_back(double(k + 1));
-            c.push_back(s.spearman_abs);
-            i.push_back(m.independent[k].spearman_abs);
+            rho.push_back(s.spearman);
+            rho_abs.push_back(s.spearman_abs);
+            ssim.push_back(s.ssim);
         }
         JsonObject o;
         o.add("method", m.method).add_raw("cascading", steps_json(m.cascading));
         o.add_raw("independent", steps_json(m.independent));
         objects.push_back(o.str());
-        cascade.series.push_back({m.method, x, c, false});
-        independent.series.push_back({m.method, x, i, false});
+        ranks.series.push_back({m.method, x, rho, false});
+        magnitude.series.push_back({m.method, x, rho_abs, false});
+        structure.series.push_back({m.method, x, ssim, false});
     }
     r.json = json_array(objects);
-    r.panels = {cascade, independent};
+    r.panels = {ranks, magnitude, structure};
+    r.width = 1600;
     return r;
 }
 

@@ -17,6 +17,7 @@ struct Report {
     std::string table;          // markdown
     std::string json;           // a JSON array, one object per method
     std::vector<Panel> panels;  // for plot_png
+    int width = 1100;           // of the picture, in pixels
 };
 
 Report perturbation_report(const std::vector<MethodPerturbation>& results);

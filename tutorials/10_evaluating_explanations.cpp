@@ -72,7 +72,7 @@ void sanity(Model& model, const Tensor& x, const std::string& out) {
     Report report = sanity_report(results);
     std::printf("sanity checks, cascading randomization from the output, %d digits:\n%s\n", some.dim(0),
                 report.table.c_str());
-    plot_png(out + "/sanity.png", report.panels);
+    plot_png(out + "/sanity.png", report.panels, report.width);
     // The cascade by hand for the first digit: explain, randomize the next layer from the top, explain again.
     Tensor first = rows(x, 0, 1);
     std::vector<std::vector<float>> before;
@@ -119,7 +119,7 @@ void word_deletion_on_text(int epochs, int limit, int samples, const std::string
 }
 
 int run(const Flags& flags) {
-    const int epochs = flags.whole("epochs", 10, 1, 1000), text_epochs = flags.whole("text-epochs", 10, 1, 1000);
+    const int epochs = flags.whole("epochs", 10, 1, 1000), text_epochs = flags.whole("text-epochs", 4, 1, 1000);
     const int limit = flags.whole("limit", 0, 0, 60000), samples = flags.whole("samples", 1000, 10, 10000);
     std::string out = flags.text("out", "runs/10_evaluating_explanations");
     make_folder(out);

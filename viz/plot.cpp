@@ -20,9 +20,9 @@ void plot_png(const std::string& path, const std::vector<Panel>& panels, int wid
         gp << "set terminal pngcairo size " << width << "," << height << " font 'sans,10'\n";
         gp << "set output '" << tmp << "'\n";
         gp << "set multiplot layout 1," << panels.size() << "\n";
-        gp << "set grid\nset key bottom right\n";
+        gp << "set grid\n";
         for (const Panel& panel : panels) {
-            gp << "set title '" << panel.title << "'\nset xlabel '" << panel.xlabel << "'\nset ylabel '"
+            gp << "set key " << panel.key << "\nset title '" << panel.title << "'\nset xlabel '" << panel.xlabel << "'\nset ylabel '"
                << panel.ylabel << "'\n";
             gp << "plot ";
             for (size_t i = 0; i < panel.series.size(); ++i)

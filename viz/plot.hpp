@@ -14,6 +14,7 @@ struct Series {
 struct Panel {
     std::string title, xlabel, ylabel;
     std::vector<Series> series;
+    std::string key = "bottom right";  // where gnuplot puts the legend ("top right", "outside right", ...)
 };
 
 // Panels side by side in one PNG. Throws gb::Error if gnuplot is missing or fails.

@@ -24,6 +24,6 @@ struct Scores {
     std::vector<float> logit;
     std::vector<int> predicted;
 };
-Scores forward_scores(Sequential& net, const Tensor& x, const std::vector<int>& targets, size_t chunk = 256);
+Scores forward_scores(Sequential& net, const Tensor& x, const std::vector<int>& targets, size_t chunk = 100);
 
 }  // namespace gb

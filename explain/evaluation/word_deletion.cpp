@@ -82,7 +82,7 @@ std::vector<MethodDeletion> word_deletion(Sequential& net, const Tensor& ids, co
                 least[b] = word_order(e.relevance.data() + b * T, ids.data() + b * T, int(T), false);
             }
         }
-        results.push_back({method, subset(correct, most), subset(wrong, least)});
+        results.push_back({method, subset(correct, most), subset(wrong, least), int(correct.size()), int(wrong.size())});
     }
     return results;
 }

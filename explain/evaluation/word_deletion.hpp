@@ -32,6 +32,7 @@ struct MethodDeletion {
     std::string method;
     std::vector<double> correct;  // accuracy on the correctly classified documents, most relevant deleted first
     std::vector<double> wrong;    // accuracy on the misclassified ones, least relevant deleted first
+    int correct_documents = 0, wrong_documents = 0;  // how many documents each curve is over
 };
 // Every method of the list ("random": a seeded random order) on the
 // documents ids (B, T) with their labels; the explanations are for the true class.
