@@ -7,7 +7,7 @@ set -euo pipefail
 build=$1
 for model in mlp lenet; do
     file=$build/bench_eval_$model.npz
-    [ -f "$file" ] || "$build"/glassbox train --model "$model" --epochs 1 --out "$file" > /dev/null
+    [ -f "$file" ] || "$build"/glassbox train --model "$model" --epochs 1 --out "$file" > /dev/null 2>&1
     start=$(date +%s%N)
     "$build"/glassbox evaluate --model "$file" --metric perturbation --methods sensitivity,lrp-epsilon,lrp \
         --samples 1000 > /dev/null
