@@ -54,7 +54,8 @@ commands:
            word-deletion (text): [--deletions K]      (accuracy as words are deleted; random added;
              the posts are evenly spaced over the test set, which comes sorted by group)
            continuity (digits): [--shifts FROM,TO] [--points N]   (max ||dR||_1 / ||dx||_2)
-           sanity: cascading and independent randomization of the layers (Spearman, SSIM)
+           sanity (any model): cascading and independent randomization of the layers
+             (Spearman with and without absolute values; SSIM for images)
            and the explain flags of the methods (--epsilon, --composite, ...; --method-samples N
            for smoothgrad / integrated-gradients)
 

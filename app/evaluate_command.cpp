@@ -93,9 +93,12 @@ int evaluate_command(const Flags& flags, std::ostream& out) {
     Model model = load_model(path);
     DataSplits data = data_for_model(model, flags.text("data", ""), 0);
     const bool text = data.name == "20news";
-    if (text != (metric == "word-deletion"))
-        throw Error("--metric " + metric + (text ? " takes an image model; for text use word-deletion"
+    if (metric != "sanity" && text != (metric == "word-deletion"))
+        throw Error("--metric " + metric + (text ? " takes an image model; for text use word-deletion or sanity"
                                                  : " is for text models; " + model.name + " reads images"));
+    if (metric == "word-deletion" && input_kind(model.name) == InputKind::BagOfWords)
+        throw Error("--metric word-deletion deletes words from sequences of word ids; " + model.name +
+                    " reads a bag of words (use textcnn or textlstm)");
     if (metric == "continuity" && numel(model.input_shape) != 784)
         throw Error("--metric continuity translates 28 x 28 digits; " + model.name + " takes " + shape_str(model.input_shape));
     const int first = flags.whole("first", 0, 0, data.test.count() - 1);

@@ -1,5 +1,6 @@
 #include "app/evaluation_report.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 #include "app/json.hpp"
@@ -8,6 +9,7 @@ namespace gb {
 namespace {
 
 std::string fixed(double v, int digits = 3) {
+    if (std::isnan(v)) return "-";
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.*f", digits, v);
     return buf;

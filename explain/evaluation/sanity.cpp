@@ -65,8 +65,9 @@ std::vector<SanityStep> sanity_check(Sequential& net, const Tensor& x, const std
             for (float& v : abs_r) v = std::fabs(v);
             step.spearman += spearman(a, r) / double(B);
             step.spearman_abs += spearman(abs_a, abs_r) / double(B);
-            if (pixels > 0 && pixels == row)
-                step.ssim += ssim(normalized_magnitude(a), normalized_magnitude(r), height, width) / double(B);
+            step.ssim += pixels > 0 && pixels == row
+                             ? ssim(normalized_magnitude(a), normalized_magnitude(r), height, width) / double(B)
+                             : std::nan("");  // not an image
         }
         steps.push_back(step);
     }

@@ -29,7 +29,7 @@ struct SanityStep {
     std::string layer;          // the layer last randomized, "3: Linear 300 100"
     double spearman = 0;        // mean over the examples: rank correlation of R and R_random
     double spearman_abs = 0;    // the same of |R| and |R_random|
-    double ssim = 0;            // of |R| / max |R| (images only: height, width > 0)
+    double ssim = 0;            // of |R| / max |R|; NaN unless the maps are height x width images
 };
 
 // The explanations of x (for the classes the trained network predicts) and

@@ -307,4 +307,12 @@ TEST_CASE("evaluate deletes words from the posts of a text model", "[cli]") {
     CHECK(png.good());
     fails_with({"evaluate", "--model", dir / "t.npz", "--metric", "perturbation", "--methods", "gradient"},
                "takes an image model");
+    Run sane = glassbox({"evaluate", "--model", dir / "t.npz", "--metric", "sanity", "--methods", "gradient-x-input"});
+    INFO(sane.err);
+    REQUIRE(sane.code == 0);
+    CHECK(sane.out.find(" | - |") != std::string::npos);  // no SSIM for words
+    CHECK(last_line(sane.out).find("\"ssim\": null") != std::string::npos);
+    REQUIRE(glassbox({"train", "--model", "bow-mlp", "--epochs", "1", "--min-count", "1", "--out", dir / "b.npz"}).code == 0);
+    fails_with({"evaluate", "--model", dir / "b.npz", "--metric", "word-deletion", "--methods", "gradient"},
+               "bow-mlp reads a bag of words");
 }

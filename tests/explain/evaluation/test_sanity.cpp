@@ -68,6 +68,7 @@ TEST_CASE("sanity checks: one step per layer with weights, the network restored"
     std::vector<SanityStep> unchanged = sanity_check(same, x, "gradient-x-input", {}, true, 3, 7, 7);
     CHECK(unchanged[0].spearman == Approx(1.0));
     CHECK(unchanged[0].ssim == Approx(1.0));
+    CHECK(std::isnan(sanity_check(net, x, "gradient", {}, true, 3)[0].ssim));  // no image, no SSIM
     // an error half-way leaves the network as it was
     CHECK_THROWS_AS(sanity_check(net, x, "no-such-method", {}, true, 3), Error);
     CHECK(values_of(net) == before);
