@@ -28,6 +28,8 @@ commands:
            [--optimizer sgd|adam] [--momentum M] [--weight-decay W]
            [--schedule cosine|constant] [--seed S] [--limit N] [--curves PLOT.png]
            text: [--min-count N] [--max-words N] [--length N] [--strip yes|no]
+           [--embeddings lsa|random]  (word embeddings: LSA of the training posts, default for
+           textcnn, or N(0, 1), default for textlstm)
            models: mlp, lenet, lenet-sum, lstm (mnist); textcnn, textlstm, bow-mlp (20news)
            defaults: 10 epochs, batch 64, cosine schedule; SGD lr 0.05 momentum 0.9
            (mlp, lenet, lenet-sum) or Adam lr 0.001 (lstm and the text models)
@@ -99,6 +101,11 @@ int train(const Flags& flags, std::ostream& out, std::ostream& err) {
     if (strip != "yes" && strip != "no") throw Error("--strip takes yes or no, got '" + strip + "'");
     text.strip = strip == "yes";
     text.train_limit = limit;
+    std::string embeddings = flags.text("embeddings", model_name == "textcnn" ? "lsa" : "random");
+    if (embeddings != "lsa" && embeddings != "random")
+        throw Error("unknown embeddings '" + embeddings + "'; choose lsa or random");
+    if (embeddings == "lsa" && kind != InputKind::Sequence)
+        throw Error("--embeddings lsa is for the models with word embeddings (textcnn, textlstm)");
 
     check_writable(path);
     if (!curves.empty()) check_writable(curves);
@@ -107,6 +114,7 @@ int train(const Flags& flags, std::ostream& out, std::ostream& err) {
     LabeledSet& test_set = data.test;
     Model model = make_model(model_name, seed, {data.vocabulary.size(), text.length, train_set.classes});
     model.data = data.record();
+    if (embeddings == "lsa") embeddings_from_lsa(model, train_set, seed);
     std::unique_ptr<Optimizer> optimizer;
     if (optimizer_name == "sgd") optimizer = std::make_unique<SGD>(parameter_tensors(model.net), lr, momentum, decay);
     else optimizer = std::make_unique<Adam>(parameter_tensors(model.net), lr, 0.9f, 0.999f, 1e-8f, decay);
@@ -151,6 +159,7 @@ int train(const Flags& flags, std::ostream& out, std::ostream& err) {
     for (double s : seconds) total_seconds += s;
     json.add("epochs", epochs).add("batch", batch).add("optimizer", optimizer_name).add("lr", double(lr));
     json.add("schedule", schedule);
+    if (kind == InputKind::Sequence) json.add("embeddings", embeddings);
     json.add("seed", int(seed)).add("train_examples", train_set.count()).add("test_examples", test_set.count());
     json.add("train_loss", losses).add("train_accuracy_per_epoch", train_acc).add("test_accuracy_per_epoch", test_acc);
     json.add("seconds_per_epoch", total_seconds / epochs).add("test_accuracy", test_acc.back());
@@ -233,7 +242,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             return train(Flags("glassbox " + command, rest,
                                {"model", "data", "out", "epochs", "batch", "lr", "optimizer", "momentum",
                                 "weight-decay", "schedule", "seed", "limit", "curves", "min-count", "max-words",
-                                "length", "strip"}),
+                                "length", "strip", "embeddings"}),
                          out, err);
         if (command == "eval") return eval(Flags("glassbox " + command, rest, {"model", "data", "limit"}), out);
         if (command == "explain")

@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cmath>
 
+#include "datasets/lsa.hpp"
 #include "nn/ops.hpp"
+#include "nn/text_layers.hpp"
 #include "util/error.hpp"
 
 namespace gb {
@@ -77,6 +79,20 @@ void fit(Model& model, Optimizer& optimizer, const LabeledSet& data, int epochs,
         EpochResult r = train_epoch(model, optimizer, data, batches, e, progress);
         if (options.after_epoch) options.after_epoch(e, r);
     }
+}
+
+void embeddings_from_lsa(Model& model, const LabeledSet& train, uint64_t seed) {
+    auto* embedding = model.net.size() > 0 ? dynamic_cast<Embedding*>(&model.net[0]) : nullptr;
+    if (!embedding) throw Error("model '" + model.name + "' has no word embeddings to start from LSA");
+    if (train.dense.empty()) throw Error("LSA word vectors need the training posts as word ids");
+    std::vector<BagOfWords> bags;
+    for (int i = 0; i < train.count(); ++i) {
+        const float* row = train.dense.data() + size_t(i) * train.example_size;
+        bags.push_back(bag_of_ids(std::vector<int>(row, row + train.example_size)));
+    }
+    Tensor& weight = embedding->weight();  // (V, E)
+    std::vector<float> vectors = lsa_word_vectors(bags, weight.dim(0), weight.dim(1), seed);
+    std::copy(vectors.begin(), vectors.end(), weight.data());
 }
 
 EpochResult evaluate(Model& model, const LabeledSet& data, int batch_size) {

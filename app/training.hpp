@@ -39,6 +39,12 @@ struct FitOptions {
 };
 void fit(Model& model, Optimizer& optimizer, const LabeledSet& data, int epochs, const FitOptions& options = {});
 
+// Sets a text model's word embeddings (its first layer, an Embedding) to the
+// LSA word vectors (datasets/lsa.hpp) of the training posts as the model reads
+// them (their word ids), instead of N(0, 1) noise. Throws gb::Error if the
+// model does not start with an Embedding or `train` holds no word ids.
+void embeddings_from_lsa(Model& model, const LabeledSet& train, uint64_t seed);
+
 // Loss and accuracy in inference mode, without building a graph.
 EpochResult evaluate(Model& model, const LabeledSet& data, int batch_size = 64);
 

@@ -169,11 +169,14 @@ Sequences encode_sequences(const Vocabulary& vocabulary, const std::vector<std::
 // ---- bags of words ----------------------------------------------------------------
 
 BagOfWords bag_of_words(const Vocabulary& vocabulary, std::string_view text) {
-    std::vector<int> ids = vocabulary.encode(text);
+    return bag_of_ids(vocabulary.encode(text));
+}
+
+BagOfWords bag_of_ids(std::vector<int> ids) {
     std::sort(ids.begin(), ids.end());
     BagOfWords bag;
     for (int id : ids) {
-        if (id == Vocabulary::unknown) continue;
+        if (id == Vocabulary::unknown || id == Vocabulary::pad) continue;
         if (!bag.empty() && bag.back().first == id)
             ++bag.back().second;
         else

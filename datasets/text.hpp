@@ -100,6 +100,8 @@ Sequences encode_sequences(const Vocabulary& vocabulary, const std::vector<std::
 using BagOfWords = std::vector<std::pair<int, int>>;
 
 BagOfWords bag_of_words(const Vocabulary& vocabulary, std::string_view text);
+// The same from word ids (a row of Sequences): <pad> and unknown words are left out.
+BagOfWords bag_of_ids(std::vector<int> ids);
 std::vector<BagOfWords> bag_of_words(const Vocabulary& vocabulary, const std::vector<std::string>& texts);
 
 // For each word id, the number of documents that contain it.

@@ -8,8 +8,8 @@
 //   lstm        an LSTM (hidden size 128) reading a digit row by row, then
 //               a linear layer on its last hidden state.
 //   textcnn     the text CNN of Arras et al. (2017) on word ids: embedding,
-//               one convolution over 3 consecutive words, ReLU, max over
-//               time, linear.
+//               one convolution over H = 1 word, ReLU, max over time,
+//               dropout, linear.
 //   textlstm    embedding, an LSTM over the words of each post (its padding
 //               skipped), linear on the last hidden state.
 //   bow-mlp     an MLP on tf-idf bags of words, the baseline.

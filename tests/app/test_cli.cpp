@@ -9,6 +9,8 @@
 #include "app/cli.hpp"
 #include "app/training.hpp"
 #include "nn/npz.hpp"
+#include "nn/text_layers.hpp"
+#include "datasets/lsa.hpp"
 #include "datasets/newsgroups.hpp"
 #include "fake_data.hpp"
 #include "helpers.hpp"
@@ -136,6 +138,22 @@ TEST_CASE("a run whose loss is not finite stops, says so, and writes no model", 
                       Catch::Contains("training diverged: the loss became") && Catch::Contains("epoch 1, batch 1"));
 }
 
+TEST_CASE("a text model's embeddings start as the LSA vectors of the training word ids", "[cli]") {
+    LabeledSet train;  // three posts of length 4 over words 2..5, <pad> 0 at the ends
+    train.dense = {2, 3, 2, 0, 3, 4, 5, 0, 4, 5, 5, 5};
+    train.labels = {0, 1, 1};
+    train.example_size = 4;
+    train.classes = 2;
+    Model model = make_model("textcnn", 1, {6, 4, 2});
+    embeddings_from_lsa(model, train, 9);
+    const Tensor& weight = dynamic_cast<Embedding&>(model.net[0]).weight();
+    std::vector<float> expected = lsa_word_vectors({{{2, 2}, {3, 1}}, {{3, 1}, {4, 1}, {5, 1}}, {{4, 1}, {5, 3}}}, 6,
+                                                   weight.dim(1), 9);
+    CHECK(weight.values() == expected);
+    Model images = make_model("mlp", 1);
+    CHECK_THROWS_WITH(embeddings_from_lsa(images, train, 9), Catch::Contains("model 'mlp' has no word embeddings"));
+}
+
 namespace {
 // A tiny 20 Newsgroups as an extracted folder: every group gets `posts`
 // posts per split, each naming its group in the body ("about sci.space ...").
@@ -163,6 +181,9 @@ TEST_CASE("text models train and evaluate, and refuse a vocabulary they were not
         INFO(train.err);
         REQUIRE(train.code == 0);
         CHECK(last_line(train.out).find("\"data\": \"20news\"") != std::string::npos);
+        if (model != "bow-mlp")  // the text CNN starts from LSA word vectors, the LSTM from noise
+            CHECK(last_line(train.out).find(model == "textcnn" ? "\"embeddings\": \"lsa\"" : "\"embeddings\": \"random\"") !=
+                  std::string::npos);
         Run eval = glassbox({"eval", "--model", dir / (model + ".npz"), "--limit", "10"});
         CHECK(eval.code == 0);
         CHECK(last_line(eval.out).find("\"test_examples\": 10") != std::string::npos);
@@ -183,6 +204,11 @@ TEST_CASE("text models train and evaluate, and refuse a vocabulary they were not
                          "--out", dir / "part.npz"});
     REQUIRE(part.code == 0);
     CHECK(glassbox({"eval", "--model", dir / "part.npz"}).code == 0);
+
+    CHECK(glassbox({"train", "--model", "bow-mlp", "--embeddings", "lsa", "--out", dir / "b.npz"})
+              .err.find("--embeddings lsa is for the models with word embeddings") != std::string::npos);
+    CHECK(glassbox({"train", "--model", "textcnn", "--embeddings", "glove", "--out", dir / "b.npz"})
+              .err.find("unknown embeddings 'glove'; choose lsa or random") != std::string::npos);
 
     write_newsgroups(dir, 3, "newword");  // the corpus changes: one more word in the vocabulary
     Run changed = glassbox({"eval", "--model", dir / "textcnn.npz"});
