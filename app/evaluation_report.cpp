@@ -69,7 +69,7 @@ Report word_deletion_report(const std::vector<MethodDeletion>& results) {
     r.table = "| method | accuracy (correct docs) after 1 / 5 / 10 / all deletions | accuracy (misclassified docs) after 1 / 5 / 10 / all |\n"
               "|---|---|---|\n";
     Panel correct{"correctly classified: most relevant words deleted", "words deleted", "accuracy (%)", {}, "top right"};
-    Panel wrong{"misclassified: least relevant words deleted", "words deleted", "accuracy (%)", {}, "top left"};
+    Panel wrong{"misclassified: least relevant words deleted", "words deleted", "accuracy (%)", {}, "right center"};
     auto at = [](const std::vector<double>& curve) {
         std::string s;
         for (size_t k : {size_t(1), size_t(5), size_t(10), curve.size() - 1})

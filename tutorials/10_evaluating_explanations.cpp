@@ -103,8 +103,10 @@ void word_deletion_on_text(int epochs, int limit, int samples, const std::string
     TextSettings text;
     text.train_limit = limit;
     DataSplits news = load_data("20news", InputKind::Sequence, limit, text);
+    // as `glassbox train --model textcnn` trains it: embeddings from LSA, Adam
     Model model = make_model("textcnn", 1, {news.vocabulary.size(), news.text.length, news.train.classes});
-    Adam adam(parameter_tensors(model.net), 0.003f);
+    embeddings_from_lsa(model, news.train, 1);
+    Adam adam(parameter_tensors(model.net), 0.001f);
     fit(model, adam, news.train, epochs);
     std::printf("textcnn, %d epochs: test accuracy %.2f%%\n", epochs, 100 * evaluate(model, news.test).accuracy);
     // evenly spaced test posts (they come sorted by group)
@@ -119,7 +121,7 @@ void word_deletion_on_text(int epochs, int limit, int samples, const std::string
 }
 
 int run(const Flags& flags) {
-    const int epochs = flags.whole("epochs", 10, 1, 1000), text_epochs = flags.whole("text-epochs", 4, 1, 1000);
+    const int epochs = flags.whole("epochs", 10, 1, 1000), text_epochs = flags.whole("text-epochs", 10, 1, 1000);
     const int limit = flags.whole("limit", 0, 0, 60000), samples = flags.whole("samples", 1000, 10, 10000);
     std::string out = flags.text("out", "runs/10_evaluating_explanations");
     make_folder(out);
