@@ -4,7 +4,6 @@
 // sanity checks (does it depend on the learnt weights?). Prints a markdown
 // table, draws the curves with --plot, and ends with one JSON line.
 #include <algorithm>
-#include <cstdlib>
 
 #include "app/cli.hpp"
 #include "app/evaluation_report.hpp"
@@ -19,17 +18,6 @@ namespace gb {
 namespace {
 
 const std::vector<std::string> metrics{"perturbation", "word-deletion", "continuity", "sanity"};
-
-// Two numbers "A,B".
-std::pair<float, float> pair_flag(const Flags& flags, const std::string& name, std::pair<float, float> fallback) {
-    if (!flags.has(name)) return fallback;
-    std::vector<std::string> parts = split_commas(flags.text(name, ""));
-    char *end1 = nullptr, *end2 = nullptr;
-    float a = 0, b = 0;
-    if (parts.size() != 2 || (a = std::strtof(parts[0].c_str(), &end1), *end1) || (b = std::strtof(parts[1].c_str(), &end2), *end2))
-        throw Error("--" + name + " takes two numbers FROM,TO, e.g. -4,4; got '" + flags.text(name, "") + "'");
-    return {a, b};
-}
 
 Report run_metric(const std::string& metric, const Flags& flags, Model& model, const DataSplits& data, const Tensor& x,
                   const std::vector<int>& labels, const std::vector<std::string>& methods, const ExplainOptions& options,
@@ -55,7 +43,7 @@ Report run_metric(const std::string& metric, const Flags& flags, Model& model, c
         return word_deletion_report(word_deletion(model.net, x, labels, with_random, options, deletions, seed));
     }
     if (metric == "continuity") {
-        auto [from, to] = pair_flag(flags, "shifts", {-6.0f, 6.0f});
+        auto [from, to] = two_numbers(flags, "shifts", {-6.0f, 6.0f}, "two numbers FROM,TO, e.g. -4,4");
         const int points = flags.whole("points", 49, 2, 10000);
         std::vector<std::vector<ContinuityPath>> paths;
         for (const std::string& method : methods) {

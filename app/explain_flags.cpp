@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <sstream>
+#include <tuple>
 
 #include "util/error.hpp"
 
@@ -13,6 +14,17 @@ std::vector<std::string> split_commas(const std::string& s) {
     for (std::string part; std::getline(in, part, ',');)
         if (!part.empty()) parts.push_back(part);
     return parts;
+}
+
+std::pair<float, float> two_numbers(const Flags& flags, const std::string& name, std::pair<float, float> fallback,
+                                    const std::string& form) {
+    if (!flags.has(name)) return fallback;
+    std::vector<std::string> parts = split_commas(flags.text(name, ""));
+    char *end1 = nullptr, *end2 = nullptr;
+    float a = 0, b = 0;
+    if (parts.size() != 2 || (a = std::strtof(parts[0].c_str(), &end1), *end1) || (b = std::strtof(parts[1].c_str(), &end2), *end2))
+        throw Error("--" + name + " takes " + form + "; got '" + flags.text(name, "") + "'");
+    return {a, b};
 }
 
 ExplainOptions explain_options(const Flags& flags, const DataSplits& data, const std::string& samples_flag) {
@@ -35,12 +47,7 @@ ExplainOptions explain_options(const Flags& flags, const DataSplits& data, const
     if (max_pool != "winner" && max_pool != "proportional")
         throw Error("--max-pool takes winner or proportional, got '" + max_pool + "'");
     o.max_pool_proportional = max_pool == "proportional";
-    if (flags.has("bounds")) {  // --bounds L,H
-        std::vector<std::string> b = split_commas(flags.text("bounds", ""));
-        char *end1 = nullptr, *end2 = nullptr;
-        if (b.size() != 2 || (o.low = std::strtof(b[0].c_str(), &end1), *end1) || (o.high = std::strtof(b[1].c_str(), &end2), *end2))
-            throw Error("--bounds takes LOW,HIGH, e.g. 0,1; got '" + flags.text("bounds", "") + "'");
-    }
+    std::tie(o.low, o.high) = two_numbers(flags, "bounds", {0.0f, 1.0f}, "LOW,HIGH, e.g. 0,1");
     o.bounded = data.name == "mnist";  // pixels in [0, 1]
     o.translations = flags.whole("translations", 0, 0, 5);
     std::string baseline = flags.text("baseline", "zero");

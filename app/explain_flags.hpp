@@ -2,6 +2,7 @@
 // shared by `glassbox explain` and `glassbox evaluate`.
 #pragma once
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/data.hpp"
@@ -12,6 +13,11 @@ namespace gb {
 
 // "a,b,,c" -> {"a", "b", "c"}
 std::vector<std::string> split_commas(const std::string& s);
+
+// --name A,B as two numbers (fallback when the flag is absent); `form` tells
+// the user what was expected, e.g. "FROM,TO, e.g. -4,4".
+std::pair<float, float> two_numbers(const Flags& flags, const std::string& name, std::pair<float, float> fallback,
+                                    const std::string& form);
 
 // ExplainOptions from --target, --samples (or the flag named samples_flag),
 // --noise, --seed, --patch, --stride, --epsilon, --gamma, --alpha, --beta,
