@@ -60,8 +60,7 @@ Report run_metric(const std::string& metric, const Flags& flags, Model& model, c
     std::vector<MethodSanity> results;  // sanity
     const int side = data.name == "mnist" ? 28 : 0;
     for (const std::string& method : methods)
-        results.push_back({method, sanity_check(model.net, x, method, options, true, seed, side, side),
-                           sanity_check(model.net, x, method, options, false, seed, side, side)});
+        results.push_back({method, sanity_checks(model.net, x, method, options, seed, side, side)});
     return sanity_report(results);
 }
 

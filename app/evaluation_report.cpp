@@ -147,8 +147,8 @@ Report sanity_report(const std::vector<MethodSanity>& results) {
     std::vector<std::string> objects;
     for (const MethodSanity& m : results) {
         std::vector<double> x, rho, rho_abs, ssim;
-        for (size_t k = 0; k < m.cascading.size(); ++k) {
-            const SanityStep& s = m.cascading[k];
+        for (size_t k = 0; k < m.checks.cascading.size(); ++k) {
+            const SanityStep& s = m.checks.cascading[k];
             r.table += "| " + m.method + " | " + std::to_string(k + 1) + " (" + s.layer + ") | " + fixed(s.spearman) +
                        " | " + fixed(s.spearman_abs) + " | " + fixed(s.ssim) + " |\n";
             x.push_back(double(k + 1));
@@ -157,8 +157,8 @@ Report sanity_report(const std::vector<MethodSanity>& results) {
             ssim.push_back(s.ssim);
         }
         JsonObject o;
-        o.add("method", m.method).add_raw("cascading", steps_json(m.cascading));
-        o.add_raw("independent", steps_json(m.independent));
+        o.add("method", m.method).add_raw("cascading", steps_json(m.checks.cascading));
+        o.add_raw("independent", steps_json(m.checks.independent));
         objects.push_back(o.str());
         ranks.series.push_back({m.method, x, rho, false});
         magnitude.series.push_back({m.method, x, rho_abs, false});

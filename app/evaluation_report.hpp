@@ -27,7 +27,7 @@ Report continuity_report(const std::vector<std::vector<ContinuityPath>>& paths);
 // steps: per method, the cascading and the independent randomization.
 struct MethodSanity {
     std::string method;
-    std::vector<SanityStep> cascading, independent;
+    SanityChecks checks;
 };
 Report sanity_report(const std::vector<MethodSanity>& results);
 

@@ -67,8 +67,7 @@ void sanity(Model& model, const Tensor& x, const std::string& out) {
     std::vector<MethodSanity> results;
     Tensor some = rows(x, 0, size_t(std::min(100, x.dim(0))));
     for (const std::string& method : methods)
-        results.push_back({method, sanity_check(model.net, some, method, for_digits(), true, 1, 28, 28),
-                           sanity_check(model.net, some, method, for_digits(), false, 1, 28, 28)});
+        results.push_back({method, sanity_checks(model.net, some, method, for_digits(), 1, 28, 28)});
     Report report = sanity_report(results);
     std::printf("sanity checks, cascading randomization from the output, %d digits:\n%s\n", some.dim(0),
                 report.table.c_str());

@@ -32,11 +32,17 @@ struct SanityStep {
     double ssim = 0;            // of |R| / max |R|; NaN unless the maps are height x width images
 };
 
+struct SanityChecks {
+    std::vector<SanityStep> cascading, independent;  // one step per layer with parameters, from the output
+};
+
 // The explanations of x (for the classes the trained network predicts) and
-// of the randomized networks, compared. The network is restored afterwards,
-// also when an error is thrown. height x width: the image, for SSIM (0: none).
-std::vector<SanityStep> sanity_check(Sequential& net, const Tensor& x, const std::string& method,
-                                     const ExplainOptions& options, bool cascading, uint64_t seed, int height = 0,
-                                     int width = 0);
+// of the randomized networks, compared, under both randomizations; the
+// trained network is explained once. Each randomization draws from its own
+// Rng(seed), so the k-th layer gets the same random weights in both. The
+// network is restored afterwards, also when an error is thrown.
+// height x width: the image, for SSIM (0: none).
+SanityChecks sanity_checks(Sequential& net, const Tensor& x, const std::string& method, const ExplainOptions& options,
+                           uint64_t seed, int height = 0, int width = 0);
 
 }  // namespace gb

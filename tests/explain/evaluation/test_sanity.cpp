@@ -48,8 +48,9 @@ TEST_CASE("sanity checks: one step per layer with weights, the network restored"
     Rng rng(7);
     Tensor x = test::random_tensor({4, 49}, rng, false);
     std::vector<std::vector<float>> before = values_of(net);
-    std::vector<SanityStep> cascade = sanity_check(net, x, "gradient", {}, true, 3, 7, 7);
-    std::vector<SanityStep> independent = sanity_check(net, x, "gradient", {}, false, 3, 7, 7);
+    SanityChecks checks = sanity_checks(net, x, "gradient", {}, 3, 7, 7);
+    const std::vector<SanityStep>& cascade = checks.cascading;
+    const std::vector<SanityStep>& independent = checks.independent;
     CHECK(values_of(net) == before);
     REQUIRE(cascade.size() == 3);
     CHECK(cascade[0].layer == "4: Linear 8 3");
@@ -65,11 +66,11 @@ TEST_CASE("sanity checks: one step per layer with weights, the network restored"
     Rng r(1);
     same.emplace<Linear>(49, 3, r);
     for (auto& [name, p] : same.parameters()) std::fill(p.values().begin(), p.values().end(), 0.5f);  // sd 0
-    std::vector<SanityStep> unchanged = sanity_check(same, x, "gradient-x-input", {}, true, 3, 7, 7);
+    std::vector<SanityStep> unchanged = sanity_checks(same, x, "gradient-x-input", {}, 3, 7, 7).cascading;
     CHECK(unchanged[0].spearman == Approx(1.0));
     CHECK(unchanged[0].ssim == Approx(1.0));
-    CHECK(std::isnan(sanity_check(net, x, "gradient", {}, true, 3)[0].ssim));  // no image, no SSIM
+    CHECK(std::isnan(sanity_checks(net, x, "gradient", {}, 3).cascading[0].ssim));  // no image, no SSIM
     // an error half-way leaves the network as it was
-    CHECK_THROWS_AS(sanity_check(net, x, "no-such-method", {}, true, 3), Error);
+    CHECK_THROWS_AS(sanity_checks(net, x, "no-such-method", {}, 3), Error);
     CHECK(values_of(net) == before);
 }
