@@ -35,48 +35,119 @@ ConvShape check_shapes(const Tensor& x, const Tensor& w, const Tensor& bias, int
     return s;
 }
 
-// The output columns j whose input column j*s - p + v lies inside [0, W):
-// j_lo <= j < j_hi. Outside them im2col writes zeros (the padding).
-std::pair<int, int> valid_columns(const ConvShape& s, int v) {
-    int lo = std::max(0, (s.pad - v + s.stride - 1) / s.stride);
-    int hi = std::min(s.OW, (s.W + s.pad - v + s.stride - 1) / s.stride);
-    return {lo, std::max(lo, hi)};
+// to[0:n] = from[0:n] for the short rows of a patch matrix (5 to 32 values),
+// inline: a call to memmove would cost more than the copy. The last partial
+// block is a fixed-length loop with a guard, which the compiler turns into
+// one masked move rather than into a library call.
+inline void copy_short(const float* __restrict from, int n, float* __restrict to) {
+    constexpr int block = 8;
+    int i = 0;
+    for (; i + block <= n; i += block)
+        for (int k = 0; k < block; ++k) to[i + k] = from[i + k];
+    for (int k = 0; k < block; ++k)
+        if (i + k < n) to[i + k] = from[i + k];
 }
 
-// One image: cols[(c, u, v), (i, j)] = x[c, i*s - p + u, j*s - p + v], or 0 outside.
-// x: (C, H, W) -> cols: (C*KH*KW, OH*OW)
-void im2col(const ConvShape& s, const float* x, float* cols) {
-    for (int r = 0; r < int(s.patch()); ++r) {
-        int c = r / (s.KH * s.KW), u = r / s.KW % s.KH, v = r % s.KW;
-        auto [j_lo, j_hi] = valid_columns(s, v);
-        float* row = cols + size_t(r) * s.positions();
-        for (int i = 0; i < s.OH; ++i, row += s.OW) {
-            int y = i * s.stride - s.pad + u;
-            if (y < 0 || y >= s.H) {
-                std::fill(row, row + s.OW, 0.0f);
-                continue;
-            }
-            const float* in = x + (size_t(c) * s.H + size_t(y)) * s.W - s.pad + v;  // in[j*s] = x[c, y, j*s - p + v]
-            std::fill(row, row + j_lo, 0.0f);
-            if (s.stride == 1) std::copy(in + j_lo, in + j_hi, row + j_lo);  // the common case: one block copy
-            else for (int j = j_lo; j < j_hi; ++j) row[j] = in[j * s.stride];
-            std::fill(row + j_hi, row + s.OW, 0.0f);
-        }
-    }
+// to[0:n] += from[0:n], likewise.
+inline void add_short(const float* __restrict from, int n, float* __restrict to) {
+    constexpr int block = 8;
+    int i = 0;
+    for (; i + block <= n; i += block)
+        for (int k = 0; k < block; ++k) to[i + k] += from[i + k];
+    for (int k = 0; k < block; ++k)
+        if (i + k < n) to[i + k] += from[i + k];
 }
 
-// The adjoint of im2col: dx[c, y, x] += every dcols entry that was read from it.
-void col2im(const ConvShape& s, const float* cols, float* dx) {
-    for (int r = 0; r < int(s.patch()); ++r) {
-        int c = r / (s.KH * s.KW), u = r / s.KW % s.KH, v = r % s.KW;
-        auto [j_lo, j_hi] = valid_columns(s, v);
-        const float* row = cols + size_t(r) * s.positions();
-        for (int i = 0; i < s.OH; ++i, row += s.OW) {
-            int y = i * s.stride - s.pad + u;
-            if (y < 0 || y >= s.H) continue;
-            float* out = dx + (size_t(c) * s.H + size_t(y)) * s.W - s.pad + v;
-            for (int j = j_lo; j < j_hi; ++j) out[j * s.stride] += row[j];
-        }
+// The image that im2col reads: x itself, or x copied into the middle of a
+// zeroed (C, H + 2p, W + 2p) buffer, so that the patches need no bounds checks.
+struct PaddedImage {
+    const float* data;
+    int H, W;  // the padded height and width
+};
+
+PaddedImage pad_image(const ConvShape& s, const float* x, std::vector<float>& buffer) {
+    if (s.pad == 0) return {x, s.H, s.W};
+    const int H = s.H + 2 * s.pad, W = s.W + 2 * s.pad;
+    buffer.assign(size_t(s.C) * H * W, 0.0f);
+    for (int c = 0; c < s.C; ++c)
+        for (int y = 0; y < s.H; ++y)
+            copy_short(x + (size_t(c) * s.H + size_t(y)) * s.W, s.W,
+                       buffer.data() + (size_t(c) * H + size_t(y + s.pad)) * W + s.pad);
+    return {buffer.data(), H, W};
+}
+
+// Where patch entry (c, u, v) of output row i starts in the padded image:
+// at[j * s] = xp[c, i*s + u, j*s + v].
+const float* patch_row(const ConvShape& s, const PaddedImage& xp, int c, int u, int v, int i) {
+    return xp.data + (size_t(c) * xp.H + size_t(i * s.stride + u)) * xp.W + size_t(v);
+}
+
+// One image as a patch matrix, one row per kernel entry:
+//   cols[(c, u, v), (i, j)] = xp[c, i*s + u, j*s + v]      (C*KH*KW, OH*OW)
+void im2col(const ConvShape& s, const PaddedImage& xp, float* cols) {
+    float* row = cols;
+    for (int c = 0; c < s.C; ++c)
+        for (int u = 0; u < s.KH; ++u)
+            for (int v = 0; v < s.KW; ++v)
+                for (int i = 0; i < s.OH; ++i, row += s.OW) {
+                    const float* in = patch_row(s, xp, c, u, v, i);
+                    if (s.stride == 1) copy_short(in, s.OW, row);
+                    else for (int j = 0; j < s.OW; ++j) row[j] = in[j * s.stride];
+                }
+}
+
+// The same matrix transposed, one row per output position:
+//   rows[(i, j), (c, u, v)] = xp[c, i*s + u, j*s + v]      (OH*OW, C*KH*KW)
+// It is gathered KW neighbouring values at a time.
+void im2row(const ConvShape& s, const PaddedImage& xp, float* rows) {
+    float* out = rows;
+    for (int i = 0; i < s.OH; ++i)
+        for (int j = 0; j < s.OW; ++j)
+            for (int c = 0; c < s.C; ++c)
+                for (int u = 0; u < s.KH; ++u, out += s.KW)
+                    copy_short(patch_row(s, xp, c, u, 0, i) + size_t(j) * s.stride, s.KW, out);
+}
+
+// The adjoint of im2col: each entry of dcols is added to the padded-image
+// value it was read from, dxp[c, i*s + u, j*s + v] += dcols[(c, u, v), (i, j)].
+void col2im(const ConvShape& s, const float* dcols, float* dxp, int H, int W) {
+    const float* row = dcols;
+    for (int c = 0; c < s.C; ++c)
+        for (int u = 0; u < s.KH; ++u)
+            for (int v = 0; v < s.KW; ++v)
+                for (int i = 0; i < s.OH; ++i, row += s.OW) {
+                    float* at = dxp + (size_t(c) * H + size_t(i * s.stride + u)) * W + size_t(v);
+                    if (s.stride == 1) add_short(row, s.OW, at);
+                    else for (int j = 0; j < s.OW; ++j) at[j * s.stride] += row[j];
+                }
+}
+
+// dx += the gradient of one image, from W^T dy_b: straight into dx without
+// padding, otherwise through a zeroed padded buffer whose border is dropped.
+void add_input_gradient(const ConvShape& s, const float* dcols, float* dx, std::vector<float>& buffer) {
+    if (s.pad == 0) return col2im(s, dcols, dx, s.H, s.W);
+    const int H = s.H + 2 * s.pad, W = s.W + 2 * s.pad;
+    buffer.assign(size_t(s.C) * H * W, 0.0f);
+    col2im(s, dcols, buffer.data(), H, W);
+    for (int c = 0; c < s.C; ++c)
+        for (int y = 0; y < s.H; ++y)
+            add_short(buffer.data() + (size_t(c) * H + size_t(y + s.pad)) * W + s.pad, s.W,
+                      dx + (size_t(c) * s.H + size_t(y)) * s.W);
+}
+
+// sums[o] += sum over p of dy[o, p], each sum added in the order of p, as a
+// plain loop would; eight channels at a time, so that eight independent
+// additions are under way instead of one chain through memory.
+void add_row_sums(const float* __restrict dy, int rows, size_t cols, float* __restrict sums) {
+    constexpr int group = 8;
+    for (int o0 = 0; o0 < rows; o0 += group) {
+        const int n = std::min(group, rows - o0);
+        float acc[group] = {};
+        for (int k = 0; k < n; ++k) acc[k] = sums[o0 + k];
+        for (size_t p = 0; p < cols; ++p)
+            for (int k = 0; k < group; ++k)
+                if (k < n) acc[k] += dy[size_t(o0 + k) * cols + p];
+        for (int k = 0; k < n; ++k) sums[o0 + k] = acc[k];
     }
 }
 
@@ -94,41 +165,53 @@ constexpr int kSlices = 8;
 }  // namespace
 
 // Image by image (in parallel over the batch), as one GEMM each:
-//   cols_b = im2col(x_b)                        (C*KH*KW, OH*OW), small enough to stay in cache
-//   y_b = W cols_b + bias                        W: (O, C*KH*KW) -> y_b: (O, OH*OW)
-// Backward, with cols_b computed again rather than kept:
+//   cols_b = im2col(x_b)                  (C*KH*KW, OH*OW), small enough to stay in cache
+//   y_b = W cols_b + bias                 W: (O, C*KH*KW) -> y_b: (O, OH*OW)
+// Backward, with the patches gathered again rather than kept:
 //   dW += dy_b cols_b^T,  dbias += sum over positions of dy_b,  dx_b = col2im(W^T dy_b)
+// For dW, GEMM would have to transpose cols_b into its panels, unless dW is
+// small and the positions many (conv1 of LeNet: 6 x 25 weights, 784
+// positions), where it takes dot products of rows instead. So outside that
+// case the patches are gathered straight into the transposed layout, rows_b =
+// cols_b^T = im2row(x_b), and dW += dy_b rows_b.
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
     ConvShape s = check_shapes(x, w, bias, stride, padding);
     const size_t P = s.positions(), K = s.patch();
     std::vector<float> y(size_t(s.B) * s.O * P);  // (B, O, OH, OW)
     parallel_for(s.B, [&](int b) {
-        thread_local std::vector<float> buffer;
+        thread_local std::vector<float> buffer, padded;
         float* cols = scratch(buffer, K * P);
-        im2col(s, x.data() + size_t(b) * s.image(), cols);
+        im2col(s, pad_image(s, x.data() + size_t(b) * s.image(), padded), cols);
         float* yb = y.data() + size_t(b) * s.O * P;
         for (int o = 0; o < s.O; ++o) std::fill(yb + size_t(o) * P, yb + size_t(o + 1) * P, bias.data()[o]);
         gemm(false, false, s.O, int(P), int(K), 1.0f, w.data(), cols, 1.0f, yb);
     });
     return make_result("conv2d", {s.B, s.O, s.OH, s.OW}, std::move(y), {&x, &w, &bias}, [x, w, bias, s, P, K](Node& self) {
         const int slices = std::min(kSlices, s.B);
+        const bool dots = gemm_takes_dots(s.O, int(K), int(P));
         std::vector<float> dw(size_t(slices) * s.O * K, 0.0f), db(size_t(slices) * s.O, 0.0f);
         float* gx = x.requires_grad() ? x.node()->grad_buffer() : nullptr;  // allocated before the threads start
         parallel_for(slices, [&](int slice) {
-            thread_local std::vector<float> buffer, dbuffer;
-            float* cols = scratch(buffer, K * P);
+            thread_local std::vector<float> buffer, dbuffer, padded, padded_grad;
+            float* patches = scratch(buffer, K * P);
+            float* dw_slice = dw.data() + size_t(slice) * s.O * K;
             for (int b = s.B * slice / slices; b < s.B * (slice + 1) / slices; ++b) {
                 const float* dy = self.grad.data() + size_t(b) * s.O * P;  // (O, OH*OW)
                 if (w.requires_grad()) {
-                    im2col(s, x.data() + size_t(b) * s.image(), cols);
-                    gemm(false, true, s.O, int(K), int(P), 1.0f, dy, cols, 1.0f, dw.data() + size_t(slice) * s.O * K);
+                    PaddedImage xp = pad_image(s, x.data() + size_t(b) * s.image(), padded);
+                    if (dots) {
+                        im2col(s, xp, patches);
+                        gemm(false, true, s.O, int(K), int(P), 1.0f, dy, patches, 1.0f, dw_slice);
+                    } else {
+                        im2row(s, xp, patches);
+                        gemm(false, false, s.O, int(K), int(P), 1.0f, dy, patches, 1.0f, dw_slice);
+                    }
                 }
-                for (int o = 0; o < s.O; ++o)
-                    for (size_t p = 0; p < P; ++p) db[size_t(slice) * s.O + size_t(o)] += dy[size_t(o) * P + p];
+                add_row_sums(dy, s.O, P, db.data() + size_t(slice) * s.O);
                 if (gx) {
                     float* dcols = scratch(dbuffer, K * P);
                     gemm(true, false, int(K), int(P), s.O, 1.0f, w.data(), dy, 0.0f, dcols);
-                    col2im(s, dcols, gx + size_t(b) * s.image());
+                    add_input_gradient(s, dcols, gx + size_t(b) * s.image(), padded_grad);
                 }
             }
         });

@@ -20,4 +20,10 @@ void gemm_naive(bool trans_a, bool trans_b, int M, int N, int K, float alpha, co
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B, float beta,
           float* C);
 
+// True when gemm(false, true, M, N, K, ...), C = A B^T, takes dot products
+// of the rows of A and B, read in place: a small C over a long inner
+// dimension. Otherwise it copies B^T into its panels, a transposition, and a
+// caller that can lay B out as (K, N) itself saves that copy.
+bool gemm_takes_dots(int M, int N, int K);
+
 }  // namespace gb

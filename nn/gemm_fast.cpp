@@ -30,34 +30,43 @@ constexpr int MR = 4, NR = 8;
 #endif
 constexpr int KC = 256, MC = 128, NC = 4096;
 
-struct Matrix {  // op(X) as an element accessor: at(r, c) = op(X)[r][c]
+struct Matrix {  // op(X)[r][c] = x[r * ld + c], or x[c * ld + r] when trans
     const float* x;
     int ld;
     bool trans;
-    float at(int r, int c) const { return trans ? x[size_t(c) * ld + r] : x[size_t(r) * ld + c]; }
 };
 
-// One MR-tall panel of op(A)[i0 : i0+rows, p0 : p0+kc], zero-padded to MR rows:
-// panel[p * MR + i]. The inner loop runs along A's memory, so reads are contiguous.
-void pack_a_panel(const Matrix& A, int i0, int rows, int p0, int kc, float* out) {
-    if (A.trans) {  // op(A)[i][p] = A[p][i]: i is contiguous
-        for (int p = 0; p < kc; ++p)
-            for (int i = 0; i < MR; ++i) out[p * MR + i] = i < rows ? A.at(i0 + i, p0 + p) : 0.0f;
-    } else {  // p is contiguous
-        for (int i = 0; i < MR; ++i)
-            for (int p = 0; p < kc; ++p) out[p * MR + i] = i < rows ? A.at(i0 + i, p0 + p) : 0.0f;
+// Copies the block op(X)[r0 : r0+rows, c0 : c0+n] into a panel of `width`
+// rows, zero-padded below row `rows`: panel[c * width + r]. Both packings
+// below are this one copy: A's panels are op(A) blocks, B's are blocks of
+// op(B)^T. Where X's memory runs along r (op(X)[r][c] = x[c * ld + r]), each
+// panel row is one contiguous read, which the compiler vectorizes with masked
+// loads for the padding; otherwise it is a transposition, element by element.
+template <int width>
+void pack_panel(const float* __restrict x, int ld, bool r_contiguous, int r0, int rows, int c0, int n,
+                float* __restrict out) {
+    if (r_contiguous) {
+        for (int c = 0; c < n; ++c) {
+            const float* from = x + size_t(c0 + c) * ld + r0;
+            float* to = out + size_t(c) * width;
+            for (int r = 0; r < width; ++r) to[r] = r < rows ? from[r] : 0.0f;
+        }
+    } else {
+        for (int r = 0; r < width; ++r) {
+            const float* from = x + size_t(r0 + r) * ld + c0;
+            for (int c = 0; c < n; ++c) out[size_t(c) * width + r] = r < rows ? from[c] : 0.0f;
+        }
     }
+}
+
+// One MR-tall panel of op(A)[i0 : i0+rows, p0 : p0+kc], zero-padded to MR rows: panel[p * MR + i].
+void pack_a_panel(const Matrix& A, int i0, int rows, int p0, int kc, float* out) {
+    pack_panel<MR>(A.x, A.ld, A.trans, i0, rows, p0, kc, out);
 }
 
 // One NR-wide panel of op(B)[p0 : p0+kc, j0 : j0+cols], zero-padded to NR columns: panel[p * NR + j].
 void pack_b_panel(const Matrix& B, int p0, int kc, int j0, int cols, float* out) {
-    if (B.trans) {  // op(B)[p][j] = B[j][p]: p is contiguous
-        for (int j = 0; j < NR; ++j)
-            for (int p = 0; p < kc; ++p) out[p * NR + j] = j < cols ? B.at(p0 + p, j0 + j) : 0.0f;
-    } else {  // j is contiguous
-        for (int p = 0; p < kc; ++p)
-            for (int j = 0; j < NR; ++j) out[p * NR + j] = j < cols ? B.at(p0 + p, j0 + j) : 0.0f;
-    }
+    pack_panel<NR>(B.x, B.ld, !B.trans, j0, cols, p0, kc, out);
 }
 
 // A panel as the micro-kernel reads it: element (p, i) at data[p * step + i].
@@ -164,10 +173,12 @@ void gemm_dots(int M, int N, int K, float alpha, const float* __restrict A, cons
 
 }  // namespace
 
+bool gemm_takes_dots(int M, int N, int K) { return K >= 512 && M * N <= 1024; }
+
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B, float beta,
           float* C) {
     if (M <= 0 || N <= 0) return;
-    if (!trans_a && trans_b && K >= 512 && M * N <= 1024) return gemm_dots(M, N, K, alpha, A, B, beta, C);
+    if (!trans_a && trans_b && gemm_takes_dots(M, N, K)) return gemm_dots(M, N, K, alpha, A, B, beta, C);
     Matrix a{A, trans_a ? M : K, trans_a};
     Matrix b{B, trans_b ? K : N, trans_b};
     int threads = thread_count();

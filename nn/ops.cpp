@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "nn/gemm.hpp"
+#include "nn/parallel.hpp"
 #include "util/error.hpp"
 
 namespace gb {
@@ -81,15 +82,22 @@ Tensor binary(const char* op, const Tensor& a, const Tensor& b, F f, DfDa dfda, 
 }
 
 // out[k] = f(x[k]); backward: gx[k] += g[k] * df(x[k], out[k]).
+// Large tensors are split over the threads.
+constexpr size_t kElementsPerTask = 16384;
+
 template <typename F, typename Df>
 Tensor unary(const char* op, const Tensor& x, F f, Df df) {
     std::vector<float> out(x.numel());
     const float* px = x.data();
-    for (size_t k = 0; k < out.size(); ++k) out[k] = f(px[k]);
+    parallel_ranges(out.size(), kElementsPerTask, [&](size_t begin, size_t end) {
+        for (size_t k = begin; k < end; ++k) out[k] = f(px[k]);
+    });
     return make_result(op, x.shape(), std::move(out), {&x}, [x, df](Node& self) {
         const float *g = self.grad.data(), *px = x.data(), *py = self.data.data();
         float* gx = x.node()->grad_buffer();
-        for (size_t k = 0; k < self.grad.size(); ++k) gx[k] += g[k] * df(px[k], py[k]);
+        parallel_ranges(self.grad.size(), kElementsPerTask, [&](size_t begin, size_t end) {
+            for (size_t k = begin; k < end; ++k) gx[k] += g[k] * df(px[k], py[k]);
+        });
     });
 }
 

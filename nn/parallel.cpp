@@ -1,5 +1,6 @@
 #include "nn/parallel.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -108,6 +109,11 @@ void parallel_for(int n_tasks, const std::function<void(int)>& fn) {
         return;
     }
     pool().run(n_tasks, fn);
+}
+
+void parallel_ranges(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn) {
+    const size_t pieces = std::max<size_t>(1, std::min<size_t>(size_t(thread_count()), n / std::max<size_t>(grain, 1)));
+    parallel_for(int(pieces), [&](int piece) { fn(n * size_t(piece) / pieces, n * size_t(piece + 1) / pieces); });
 }
 
 }  // namespace gb

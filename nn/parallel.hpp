@@ -15,4 +15,9 @@ namespace gb {
 int thread_count();
 void parallel_for(int n_tasks, const std::function<void(int task)>& fn);
 
+// fn(begin, end) over [0, n) cut into contiguous pieces of at least `grain`
+// elements, one task each: for element-wise loops, where each element is
+// computed alone and the cut changes nothing.
+void parallel_ranges(size_t n, size_t grain, const std::function<void(size_t begin, size_t end)>& fn);
+
 }  // namespace gb

@@ -61,16 +61,26 @@ Tensor scaled_sum_pool(const Tensor& x, int k, int stride, float scale, const ch
     });
 }
 
-// y = x[switch];  dx[switch] += dy
-Tensor gather_max(const Tensor& x, Shape out_shape, std::vector<size_t> argmax, const char* op,
+// y = x[switch];  dx[switch] += dy. Windows overlap (stride < k) only within
+// a group of `group` consecutive outputs (one plane, or one row), so the
+// threads take whole groups and never add into the same input.
+Tensor gather_max(const Tensor& x, Shape out_shape, std::vector<size_t> argmax, size_t group, const char* op,
                   Switches* switches) {
+    constexpr size_t kOutputsPerTask = 8192;
     std::vector<float> y(argmax.size());
-    for (size_t o = 0; o < y.size(); ++o) y[o] = x.data()[argmax[o]];
+    const float* px = x.data();
+    parallel_ranges(y.size(), kOutputsPerTask, [&](size_t begin, size_t end) {
+        for (size_t o = begin; o < end; ++o) y[o] = px[argmax[o]];
+    });
     auto at = std::make_shared<const std::vector<size_t>>(std::move(argmax));
     if (switches) *switches = at;
-    return make_result(op, std::move(out_shape), std::move(y), {&x}, [x, at](Node& self) {
+    return make_result(op, std::move(out_shape), std::move(y), {&x}, [x, at, group](Node& self) {
         float* gx = x.node()->grad_buffer();
-        for (size_t o = 0; o < self.grad.size(); ++o) gx[(*at)[o]] += self.grad[o];
+        const float* g = self.grad.data();
+        const size_t* from = at->data();
+        parallel_ranges(self.grad.size() / group, kOutputsPerTask / group + 1, [&](size_t begin, size_t end) {
+            for (size_t o = begin * group; o < end * group; ++o) gx[from[o]] += g[o];
+        });
     });
 }
 
@@ -107,7 +117,7 @@ Tensor max_pool2d(const Tensor& x, int k, int stride, Switches* switches) {
                         k == 2 ? argmax_2x2(corner) : argmax_any(corner);
                 }
     });
-    return gather_max(x, w.out_shape(), std::move(argmax), "max_pool2d", switches);
+    return gather_max(x, w.out_shape(), std::move(argmax), size_t(w.OH) * w.OW, "max_pool2d", switches);
 }
 
 Tensor sum_pool2d(const Tensor& x, int k, int stride) { return scaled_sum_pool(x, k, stride, 1.0f, "sum_pool2d"); }
@@ -148,7 +158,7 @@ Tensor max_last_axis(const Tensor& x, Switches* switches) {
         argmax[r] = best;
     }
     Shape shape(x.shape().begin(), x.shape().end() - 1);
-    return gather_max(x, shape, std::move(argmax), "max_last_axis", switches);
+    return gather_max(x, shape, std::move(argmax), 1, "max_last_axis", switches);
 }
 
 }  // namespace gb
