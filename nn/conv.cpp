@@ -35,26 +35,41 @@ ConvShape check_shapes(const Tensor& x, const Tensor& w, const Tensor& bias, int
     return s;
 }
 
-// to[0:n] = from[0:n] for the short rows of a patch matrix (5 to 32 values),
-// inline: a call to memmove would cost more than the copy. The last partial
-// block is a fixed-length loop with a guard, which the compiler turns into
-// one masked move rather than into a library call.
-inline void copy_short(const float* __restrict from, int n, float* __restrict to) {
-    constexpr int block = 8;
-    int i = 0;
-    for (; i + block <= n; i += block)
-        for (int k = 0; k < block; ++k) to[i + k] = from[i + k];
-    for (int k = 0; k < block; ++k)
-        if (i + k < n) to[i + k] = from[i + k];
+// to[0:n] = from[0:n] and to[0:n] += from[0:n] for the short rows of patch
+// matrices (3 to 32 values), inline: a call to memmove would cost more than
+// the copy. They move whole blocks of 8 or 4 values, which the compiler turns
+// into single vector instructions.
+template <int block>
+inline void copy_block(const float* __restrict from, float* __restrict to) {
+    for (int k = 0; k < block; ++k) to[k] = from[k];
 }
 
-// to[0:n] += from[0:n], likewise.
+template <int block>
+inline void add_block(const float* __restrict from, float* __restrict to) {
+    for (int k = 0; k < block; ++k) to[k] += from[k];
+}
+
+// The last block of a copy ends at n and may overlap the one before: the
+// overlap is written twice with the same values.
+inline void copy_short(const float* __restrict from, int n, float* __restrict to) {
+    if (n >= 8) {
+        for (int i = 0; i + 8 < n; i += 8) copy_block<8>(from + i, to + i);
+        copy_block<8>(from + n - 8, to + n - 8);
+    } else if (n >= 4) {
+        copy_block<4>(from, to);
+        copy_block<4>(from + n - 4, to + n - 4);
+    } else {
+        for (int k = 0; k < 3; ++k)
+            if (k < n) to[k] = from[k];
+    }
+}
+
+// Additions must not overlap: blocks of 8, one of 4, then single values.
 inline void add_short(const float* __restrict from, int n, float* __restrict to) {
-    constexpr int block = 8;
     int i = 0;
-    for (; i + block <= n; i += block)
-        for (int k = 0; k < block; ++k) to[i + k] += from[i + k];
-    for (int k = 0; k < block; ++k)
+    for (; i + 8 <= n; i += 8) add_block<8>(from + i, to + i);
+    if (i + 4 <= n) add_block<4>(from + i, to + i), i += 4;
+    for (int k = 0; k < 3; ++k)
         if (i + k < n) to[i + k] += from[i + k];
 }
 
