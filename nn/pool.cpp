@@ -84,6 +84,22 @@ Tensor gather_max(const Tensor& x, Shape out_shape, std::vector<size_t> argmax, 
     });
 }
 
+// One row of 2x2 windows, moved by `stride` along it: top and bottom are the
+// two input rows, `at` the flat index of top[0]. The first maximum in
+// reading order wins ties. The argmax is arithmetic on comparisons, not a
+// branch: maxima fall anywhere, and a branch would be mispredicted half the
+// time.
+void argmax_2x2_row(const float* __restrict top, const float* __restrict bottom, size_t at, size_t W, int stride,
+                    int n, size_t* __restrict argmax) {
+    for (int j = 0; j < n; ++j) {
+        const int c = j * stride;
+        const bool right_top = top[c + 1] > top[c], right_bottom = bottom[c + 1] > bottom[c];
+        const float max_top = right_top ? top[c + 1] : top[c], max_bottom = right_bottom ? bottom[c + 1] : bottom[c];
+        const size_t first = at + size_t(c);
+        argmax[j] = max_bottom > max_top ? first + W + size_t(right_bottom) : first + size_t(right_top);
+    }
+}
+
 }  // namespace
 
 Tensor max_pool2d(const Tensor& x, int k, int stride, Switches* switches) {
@@ -91,15 +107,7 @@ Tensor max_pool2d(const Tensor& x, int k, int stride, Switches* switches) {
     std::vector<size_t> argmax(w.outputs());
     const float* px = x.data();
     const int tasks = std::min(w.planes, 16);
-    // The first maximum in reading order wins ties. 2x2 windows, the common
-    // case, take their argmax by arithmetic on comparisons: maxima fall
-    // anywhere, and a branch would be mispredicted half the time.
-    auto argmax_2x2 = [&](size_t corner) {
-        size_t top = corner + size_t(px[corner + 1] > px[corner]);
-        size_t bottom = corner + w.W + size_t(px[corner + w.W + 1] > px[corner + w.W]);
-        return px[bottom] > px[top] ? bottom : top;
-    };
-    auto argmax_any = [&](size_t corner) {
+    auto argmax_any = [&](size_t corner) {  // the first maximum in reading order wins ties
         size_t best = corner;
         for (int u = 0; u < k; ++u)
             for (int v = 0; v < k; ++v) {
@@ -110,12 +118,12 @@ Tensor max_pool2d(const Tensor& x, int k, int stride, Switches* switches) {
     };
     parallel_for(tasks, [&](int task) {
         for (int plane = w.planes * task / tasks; plane < w.planes * (task + 1) / tasks; ++plane)
-            for (int i = 0; i < w.OH; ++i)
-                for (int j = 0; j < w.OW; ++j) {
-                    size_t corner = (size_t(plane) * w.H + size_t(i * stride)) * w.W + size_t(j * stride);
-                    argmax[(size_t(plane) * w.OH + size_t(i)) * w.OW + size_t(j)] =
-                        k == 2 ? argmax_2x2(corner) : argmax_any(corner);
-                }
+            for (int i = 0; i < w.OH; ++i) {
+                const size_t row = (size_t(plane) * w.H + size_t(i * stride)) * w.W;
+                size_t* out = argmax.data() + (size_t(plane) * w.OH + size_t(i)) * w.OW;
+                if (k == 2) argmax_2x2_row(px + row, px + row + w.W, row, size_t(w.W), stride, w.OW, out);
+                else for (int j = 0; j < w.OW; ++j) out[j] = argmax_any(row + size_t(j * stride));
+            }
     });
     return gather_max(x, w.out_shape(), std::move(argmax), size_t(w.OH) * w.OW, "max_pool2d", switches);
 }

@@ -3,6 +3,7 @@
 #include "helpers.hpp"
 #include "nn/conv.hpp"
 #include "nn/conv_layers.hpp"
+#include "nn/gemm.hpp"
 #include "nn/layers.hpp"
 #include "nn/ops.hpp"
 #include "nn/pool.hpp"
@@ -24,6 +25,56 @@ TEST_CASE("conv2d equals the naive seven loops, with stride and padding", "[conv
         Tensor fast = conv2d(x, w, b, c.stride, c.padding), slow = conv2d_naive(x, w, b, c.stride, c.padding);
         REQUIRE(fast.shape() == slow.shape());
         for (size_t k = 0; k < fast.numel(); ++k) CHECK(fast.values()[k] == Approx(slow.values()[k]).margin(1e-5));
+    }
+}
+
+// The gradients of conv2d, as the sums that define them:
+//   dW[o, c, u, v] = sum_{b, i, j} dy[b, o, i, j] x[b, c, i*s - p + u, j*s - p + v]
+//   dx[b, c, y, x] = sum of dy[b, o, i, j] w[o, c, u, v] over the (i, j, u, v) that read x[b, c, y, x]
+struct ConvGradients { std::vector<double> dx, dw, db; };
+
+ConvGradients conv2d_gradients_naive(const Tensor& x, const Tensor& w, const std::vector<float>& dy, int s, int p) {
+    const int B = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3), O = w.dim(0), KH = w.dim(2), KW = w.dim(3);
+    const int OH = (H + 2 * p - KH) / s + 1, OW = (W + 2 * p - KW) / s + 1;
+    ConvGradients g{std::vector<double>(x.numel()), std::vector<double>(w.numel()), std::vector<double>(size_t(O))};
+    for (int b = 0; b < B; ++b)
+        for (int o = 0; o < O; ++o)
+            for (int i = 0; i < OH; ++i)
+                for (int j = 0; j < OW; ++j) {
+                    double d = dy[((size_t(b) * O + o) * OH + i) * OW + j];
+                    g.db[size_t(o)] += d;
+                    for (int c = 0; c < C; ++c)
+                        for (int u = 0; u < KH; ++u)
+                            for (int v = 0; v < KW; ++v) {
+                                int yy = i * s - p + u, xx = j * s - p + v;
+                                if (yy < 0 || yy >= H || xx < 0 || xx >= W) continue;
+                                size_t at_x = ((size_t(b) * C + c) * H + yy) * W + xx;
+                                size_t at_w = ((size_t(o) * C + c) * KH + u) * KW + v;
+                                g.dw[at_w] += d * x.values()[at_x];
+                                g.dx[at_x] += d * w.values()[at_w];
+                            }
+                }
+    return g;
+}
+
+TEST_CASE("conv2d's gradients equal their defining sums, on both ways of forming the weight gradient", "[conv]") {
+    // Few weights over many positions: the weight gradient is formed from
+    // dot products of rows (gemm_takes_dots); otherwise from im2row.
+    Rng rng(6);
+    struct Case { Shape x, w; int stride, padding; bool dots; };
+    for (const Case& c : {Case{{3, 1, 28, 28}, {6, 1, 5, 5}, 1, 2, true}, Case{{2, 2, 26, 26}, {3, 2, 3, 3}, 1, 0, true},
+                          Case{{4, 6, 14, 14}, {16, 6, 5, 5}, 1, 0, false}, Case{{2, 3, 9, 8}, {4, 3, 3, 2}, 2, 1, false},
+                          Case{{2, 2, 7, 7}, {3, 2, 3, 3}, 3, 2, false}}) {
+        Tensor x = random_tensor(c.x, rng), w = random_tensor(c.w, rng), b = random_tensor({c.w[0]}, rng);
+        Tensor y = conv2d(x, w, b, c.stride, c.padding);
+        const int K = c.w[1] * c.w[2] * c.w[3], P = y.dim(2) * y.dim(3);
+        REQUIRE(gemm_takes_dots(c.w[0], K, P) == c.dots);
+        std::vector<float> dy = random_tensor(y.shape(), rng, false).values();
+        y.backward(dy);
+        ConvGradients naive = conv2d_gradients_naive(x, w, dy, c.stride, c.padding);
+        for (size_t k = 0; k < naive.dw.size(); ++k) CHECK(w.grad()[k] == Approx(naive.dw[k]).margin(1e-4));
+        for (size_t k = 0; k < naive.dx.size(); ++k) CHECK(x.grad()[k] == Approx(naive.dx[k]).margin(1e-4));
+        for (size_t k = 0; k < naive.db.size(); ++k) CHECK(b.grad()[k] == Approx(naive.db[k]).margin(1e-4));
     }
 }
 
@@ -60,6 +111,12 @@ TEST_CASE("pooling: values, switches and gradients", "[conv][gradcheck]") {
     CHECK(layer.switches().empty());
     layer.forward(x);
     CHECK(layer.switches() == *switches);
+    // ties: the first maximum in reading order wins, with and without overlapping windows
+    Tensor ties(Shape{1, 1, 2, 3}, {1, 2, 2, 2, 2, 0});
+    CHECK(max_pool2d(ties, 2, 1, &switches).values() == std::vector<float>{2, 2});
+    CHECK(*switches == std::vector<size_t>{1, 1});
+    max_pool2d(Tensor(Shape{1, 1, 2, 2}, {0, 0, 0, 0}), 2, 2, &switches);
+    CHECK(*switches == std::vector<size_t>{0});
     CHECK(sum_pool2d(x, 2, 2).values() == std::vector<float>{13, 11, 9, 7});
     CHECK(avg_pool2d(x, 2, 2).values() == std::vector<float>{3.25f, 2.75f, 2.25f, 1.75f});
     CHECK(sum_pool2d(x, 3, 1).values() == std::vector<float>{24, 22, 27, 20});  // overlapping windows
@@ -73,6 +130,8 @@ TEST_CASE("pooling: values, switches and gradients", "[conv][gradcheck]") {
     // Max pooling has kinks where two inputs tie: its inputs are kept 0.1 apart (> 2h).
     check_gradients([](const Inputs& in) { return max_pool2d(in[0], 2, 2); }, {test::distinct_tensor({2, 3, 4, 6}, rng)});
     check_gradients([](const Inputs& in) { return max_pool2d(in[0], 3, 1); }, {test::distinct_tensor({1, 2, 5, 5}, rng)});
+    check_gradients([](const Inputs& in) { return max_pool2d(in[0], 2, 1); }, {test::distinct_tensor({2, 2, 4, 5}, rng)});
+    check_gradients([](const Inputs& in) { return max_pool2d(in[0], 2, 3); }, {test::distinct_tensor({1, 2, 7, 8}, rng)});
     check_gradients([](const Inputs& in) { return sum_pool2d(in[0], 2, 1); }, {random_tensor({2, 2, 4, 5}, rng)});
     check_gradients([](const Inputs& in) { return avg_pool2d(in[0], 2, 2); }, {random_tensor({2, 2, 4, 4}, rng)});
     for (float p : {1.5f, 2.0f, 3.0f})
