@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "nn/buffers.hpp"
 #include "nn/gemm.hpp"
 #include "nn/ops.hpp"
 #include "nn/parallel.hpp"
@@ -192,7 +193,7 @@ constexpr int kSlices = 8;
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
     ConvShape s = check_shapes(x, w, bias, stride, padding);
     const size_t P = s.positions(), K = s.patch();
-    std::vector<float> y(size_t(s.B) * s.O * P);  // (B, O, OH, OW)
+    std::vector<float> y = uninitialized_buffer(size_t(s.B) * s.O * P);  // (B, O, OH, OW), every value written below
     parallel_for(s.B, [&](int b) {
         thread_local std::vector<float> buffer, padded;
         float* cols = scratch(buffer, K * P);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nn/buffers.hpp"
 #include "nn/gemm.hpp"
 #include "nn/parallel.hpp"
 #include "util/error.hpp"
@@ -87,7 +88,7 @@ constexpr size_t kElementsPerTask = 16384;
 
 template <typename F, typename Df>
 Tensor unary(const char* op, const Tensor& x, F f, Df df) {
-    std::vector<float> out(x.numel());
+    std::vector<float> out = uninitialized_buffer(x.numel());
     const float* px = x.data();
     parallel_ranges(out.size(), kElementsPerTask, [&](size_t begin, size_t end) {
         for (size_t k = begin; k < end; ++k) out[k] = f(px[k]);
@@ -286,7 +287,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
             "shapes " + shape_str(a.shape()) + " and " + shape_str(b.shape()) +
                 " do not multiply; need (M, K) and (K, N)");
     int M = a.dim(0), K = a.dim(1), N = b.dim(1);
-    std::vector<float> out(size_t(M) * N);
+    std::vector<float> out = uninitialized_buffer(size_t(M) * N);
     gemm(false, false, M, N, K, 1.0f, a.data(), b.data(), 0.0f, out.data());
     return make_result("matmul", {M, N}, std::move(out), {&a, &b}, [a, b, M, N, K](Node& self) {
         const float* g = self.grad.data();  // (M, N)
@@ -304,7 +305,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
             "input of shape " + shape_str(x.shape()) + " does not fit weight " + shape_str(weight.shape()) +
                 "; need (batch, " + std::to_string(weight.dim(1)) + ")");
     int B = x.dim(0), in = x.dim(1), out_features = weight.dim(0);
-    std::vector<float> y(size_t(B) * out_features);
+    std::vector<float> y = uninitialized_buffer(size_t(B) * out_features);
     const float* pb = bias.data();
     for (int r = 0; r < B; ++r) std::copy(pb, pb + out_features, y.begin() + size_t(r) * out_features);
     gemm(false, true, B, out_features, in, 1.0f, x.data(), weight.data(), 1.0f, y.data());

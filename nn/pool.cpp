@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 
+#include "nn/buffers.hpp"
 #include "nn/ops.hpp"
 #include "nn/parallel.hpp"
 #include "util/error.hpp"
@@ -67,7 +68,7 @@ Tensor scaled_sum_pool(const Tensor& x, int k, int stride, float scale, const ch
 Tensor gather_max(const Tensor& x, Shape out_shape, std::vector<size_t> argmax, size_t group, const char* op,
                   Switches* switches) {
     constexpr size_t kOutputsPerTask = 8192;
-    std::vector<float> y(argmax.size());
+    std::vector<float> y = uninitialized_buffer(argmax.size());
     const float* px = x.data();
     parallel_ranges(y.size(), kOutputsPerTask, [&](size_t begin, size_t end) {
         for (size_t o = begin; o < end; ++o) y[o] = px[argmax[o]];

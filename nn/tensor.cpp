@@ -3,6 +3,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "nn/buffers.hpp"
 #include "util/error.hpp"
 
 namespace gb {
@@ -20,7 +21,7 @@ std::string shape_str(const Shape& shape) {
 }
 
 float* Node::grad_buffer() {
-    if (grad.empty()) grad.assign(data.size(), 0.0f);
+    if (grad.empty()) grad = zero_buffer(data.size());
     return grad.data();
 }
 
@@ -30,6 +31,8 @@ Node::~Node() {
     // Instead, parents about to die are moved to a local list and emptied
     // here one by one. The closure goes first: it holds references too.
     backward = nullptr;
+    recycle(std::move(data));
+    recycle(std::move(grad));
     std::vector<std::shared_ptr<Node>> dying = std::move(parents);
     while (!dying.empty()) {
         std::shared_ptr<Node> n = std::move(dying.back());
