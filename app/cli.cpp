@@ -32,7 +32,7 @@ commands:
            textcnn, or N(0, 1), default for textlstm)
            models: mlp, lenet, lenet-sum, lstm (mnist); textcnn, textlstm, bow-mlp (20news)
            defaults: 10 epochs, batch 64, cosine schedule; SGD lr 0.05 momentum 0.9
-           (mlp, lenet, lenet-sum) or Adam lr 0.001 (lstm and the text models)
+           (mlp, lenet; lr 0.01 for lenet-sum) or Adam lr 0.001 (lstm and the text models)
   eval     --model FILE.npz [--data mnist|20news] [--limit N]
   predict  --model FILE.npz --data mnist --png OUT.png [--count N] [--first I]
   explain  --model FILE.npz --index I[,I...] --method NAME[,NAME...] [--target C] [--png OUT.png]
@@ -86,7 +86,9 @@ int train(const Flags& flags, std::ostream& out, std::ostream& err) {
     // Defaults: SGD with momentum for the feed-forward image models, Adam for the LSTM and the text models.
     bool feed_forward_images = kind == InputKind::Image && model_name != "lstm";
     std::string optimizer_name = flags.text("optimizer", feed_forward_images ? "sgd" : "adam");
-    float lr = flags.real("lr", optimizer_name == "adam" ? 1e-3f : 0.05f, 0.0f, 100.0f);
+    // Sum pooling passes four times larger signals at each pooling layer: lenet-sum takes a smaller step.
+    float sgd_lr = model_name == "lenet-sum" ? 0.01f : 0.05f;
+    float lr = flags.real("lr", optimizer_name == "adam" ? 1e-3f : sgd_lr, 0.0f, 100.0f);
     float momentum = flags.real("momentum", 0.9f, 0.0f, 0.999f), decay = flags.real("weight-decay", 0.0f, 0.0f, 1.0f);
     if (optimizer_name != "sgd" && optimizer_name != "adam")
         throw Error("unknown optimizer '" + optimizer_name + "'; choose sgd or adam");

@@ -89,6 +89,10 @@ TEST_CASE("train, eval and predict run on a small MNIST and print JSON last", "[
     };
     CHECK(bytes(dir / "m.npz") == bytes(dir / "m2.npz"));
 
+    Run sum_pooling = glassbox({"train", "--model", "lenet-sum", "--epochs", "1", "--out", dir / "s.npz"});
+    REQUIRE(sum_pooling.code == 0);  // a smaller default step than lenet's 0.05, at which it does not learn
+    CHECK(last_line(sum_pooling.out).find("\"lr\": 0.01,") != std::string::npos);
+
     Run eval = glassbox({"eval", "--model", dir / "m.npz", "--data", "mnist"});
     CHECK(eval.code == 0);
     CHECK(last_line(eval.out).find("\"test_examples\": 100") != std::string::npos);
