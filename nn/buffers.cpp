@@ -10,7 +10,7 @@ namespace gb {
 namespace {
 
 constexpr size_t kSmallBuffer = 16384;           // 64 KB: allocating that is cheap
-constexpr size_t kKeptFloats = size_t(1) << 25;  // 128 MB
+constexpr size_t kKeptFloats = size_t(1) << 23;  // 32 MB, several training steps of LeNet
 
 struct Kept {
     std::mutex mutex;

@@ -36,10 +36,10 @@ ConvShape check_shapes(const Tensor& x, const Tensor& w, const Tensor& bias, int
     return s;
 }
 
-// to[0:n] = from[0:n] and to[0:n] += from[0:n] for the short rows of patch
-// matrices (3 to 32 values), inline: a call to memmove would cost more than
-// the copy. They move whole blocks of 8 or 4 values, which the compiler turns
-// into single vector instructions.
+// to[0:n] = from[0:n] and to[0:n] += from[0:n] for the rows of patch
+// matrices, inline: most are short (5 to 28 values in LeNet), and a call to
+// memmove would cost more than the copy. They move whole blocks of 8 or 4
+// values, which the compiler turns into single vector instructions.
 template <int block>
 inline void copy_block(const float* __restrict from, float* __restrict to) {
     for (int k = 0; k < block; ++k) to[k] = from[k];
@@ -69,7 +69,10 @@ inline void copy_short(const float* __restrict from, int n, float* __restrict to
 inline void add_short(const float* __restrict from, int n, float* __restrict to) {
     int i = 0;
     for (; i + 8 <= n; i += 8) add_block<8>(from + i, to + i);
-    if (i + 4 <= n) add_block<4>(from + i, to + i), i += 4;
+    if (i + 4 <= n) {
+        add_block<4>(from + i, to + i);
+        i += 4;
+    }
     for (int k = 0; k < 3; ++k)
         if (i + k < n) to[i + k] += from[i + k];
 }
