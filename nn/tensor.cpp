@@ -25,6 +25,11 @@ float* Node::grad_buffer() {
     return grad.data();
 }
 
+void Tensor::zero_grad() {
+    recycle(std::move(node_->grad));
+    node_->grad.clear();
+}
+
 Node::~Node() {
     // Destroying a node may destroy its parents, theirs, and so on: done
     // recursively, a long chain (an unrolled LSTM) would overflow the stack.

@@ -60,7 +60,7 @@ public:
     // Gradient access: grad() is empty before a gradient has reached this node.
     const std::vector<float>& grad() const { return node_->grad; }
     float* grad_buffer() { return node_->grad_buffer(); }
-    void zero_grad() { node_->grad.clear(); }
+    void zero_grad();  // empties grad(); its buffer goes back to nn/buffers for the next backward pass
 
     bool requires_grad() const { return node_->requires_grad; }
     Tensor& set_requires_grad(bool on = true);
