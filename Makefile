@@ -11,9 +11,10 @@ export DATA_MIRROR GLASSBOX_DATA
 override CXXFLAGS += -std=c++17 -Wall -Wextra -I. -MMD -MP $(OPT)
 LDLIBS := -lboost_iostreams -lboost_filesystem -lboost_system -lpthread
 
-# The library: nn/ (the core, standard library only), datasets/, viz/ and the
-# command-line logic in app/ that tests and tutorials share.
-LIB_SRC := $(wildcard nn/*.cpp datasets/*.cpp explain/*.cpp explain/evaluation/*.cpp viz/*.cpp) $(filter-out app/main.cpp,$(wildcard app/*.cpp))
+# The library: nn/ (the core, standard library only), datasets/, training/
+# (the data sets by name and the training loop), explain/ (with its family
+# folders), viz/ and the command line in app/, which the tests call.
+LIB_SRC := $(sort $(shell find nn datasets training explain viz -name '*.cpp')) $(filter-out app/main.cpp,$(wildcard app/*.cpp))
 LIB     := $(BUILD)/libglassbox.a
 TUTORIALS := $(patsubst tutorials/%.cpp,$(BUILD)/tutorials/%,$(wildcard tutorials/*.cpp))
 TEST_SRC  := $(wildcard tests/*.cpp tests/*/*.cpp tests/*/*/*.cpp)

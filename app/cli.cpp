@@ -12,7 +12,7 @@
 #include "app/flags.hpp"
 #include "app/json.hpp"
 #include "app/program.hpp"
-#include "app/training.hpp"
+#include "training/loop.hpp"
 #include "nn/serialize.hpp"
 #include "util/error.hpp"
 #include "viz/plot.hpp"
@@ -21,48 +21,21 @@
 namespace gb {
 namespace {
 
-const char* kUsage = R"(usage: glassbox <command> [flags]
+const char* kTrainUsage =
+    "  train    --model NAME --data mnist|20news --out FILE.npz [--epochs N] [--batch B] [--lr X]\n"
+    "           [--optimizer sgd|adam] [--momentum M] [--weight-decay W]\n"
+    "           [--schedule cosine|constant] [--seed S] [--limit N] [--curves PLOT.png]\n"
+    "           text: [--min-count N] [--max-words N] [--length N] [--strip yes|no]\n"
+    "           [--embeddings lsa|random]  (word embeddings: LSA of the training posts, default for\n"
+    "           textcnn, or N(0, 1), default for textlstm)\n"
+    "           models: mlp, lenet, lenet-sum, lstm (mnist); textcnn, textlstm, bow-mlp (20news)\n"
+    "           defaults: 10 epochs, batch 64, cosine schedule; SGD lr 0.05 momentum 0.9\n"
+    "           (mlp, lenet; lr 0.01 for lenet-sum) or Adam lr 0.001 (lstm and the text models)\n";
 
-commands:
-  train    --model NAME --data mnist|20news --out FILE.npz [--epochs N] [--batch B] [--lr X]
-           [--optimizer sgd|adam] [--momentum M] [--weight-decay W]
-           [--schedule cosine|constant] [--seed S] [--limit N] [--curves PLOT.png]
-           text: [--min-count N] [--max-words N] [--length N] [--strip yes|no]
-           [--embeddings lsa|random]  (word embeddings: LSA of the training posts, default for
-           textcnn, or N(0, 1), default for textlstm)
-           models: mlp, lenet, lenet-sum, lstm (mnist); textcnn, textlstm, bow-mlp (20news)
-           defaults: 10 epochs, batch 64, cosine schedule; SGD lr 0.05 momentum 0.9
-           (mlp, lenet; lr 0.01 for lenet-sum) or Adam lr 0.001 (lstm and the text models)
-  eval     --model FILE.npz [--data mnist|20news] [--limit N]
-  predict  --model FILE.npz --data mnist --png OUT.png [--count N] [--first I]
-  explain  --model FILE.npz --index I[,I...] --method NAME[,NAME...] [--target C] [--png OUT.png]
-           [--overlay yes] [--html OUT.html] [--npy OUT.npy] [--trace yes] [--trace-png OUT.png]
-           [--baseline zero|mean|search] [--samples N] [--noise F] [--seed S] [--patch P] [--stride S]
-           [--filter LAYER:UNIT,...]  (keep what flows through these neurons / feature maps)
-           [--translations R]  (average over copies shifted by up to R pixels)
-           [--bias-factor 0|1]  (LSTMs under lrp-0 / lrp-epsilon, Arras et al. 2017)
-           [--max-pool winner|proportional] [--bounds L,H]  (LRP at max pooling; zB's bounds)
-           [--sliding STRIDE --target C]  (the listed digits side by side, explained by sliding windows)
-           methods: gradient, sensitivity, gradient-x-input, taylor, deconvnet, guided-backprop,
-           smoothgrad, integrated-gradients, occlusion, gradcam, guided-gradcam,
-           lrp-0, lrp-epsilon (--epsilon), lrp-gamma (--gamma), lrp-alphabeta (--alpha --beta),
-           lrp-zplus, lrp-w2, lrp-flat, lrp-zb, deep-taylor,
-           lrp --composite epsilon-gamma-zb|alphabeta-zb|deep-taylor, excitation,
-           contrastive-excitation
-  evaluate --model FILE.npz --metric perturbation|word-deletion|continuity|sanity --methods M1,M2,...
-           [--samples N] [--first I] [--seed S] [--plot OUT.png] [--table OUT.md]
-           perturbation (images): [--region P] [--steps L] [--replace uniform|constant|blur]
-             [--value V] [--sigma S] [--repeats R]   (AOPC of MoRF and LeRF; a random order added)
-           word-deletion (text): [--deletions K]      (accuracy as words are deleted; random added;
-             the posts are evenly spaced over the test set, which comes sorted by group)
-           continuity (digits): [--shifts FROM,TO] [--points N]   (max ||dR||_1 / ||dx||_2)
-           sanity (any model): cascading and independent randomization of the layers
-             (Spearman with and without absolute values; SSIM for images)
-           and the explain flags of the methods (--epsilon, --composite, ...; --method-samples N
-           for smoothgrad / integrated-gradients)
-
+const char* kFooter = R"(
 The data folder is $GLASSBOX_DATA, or ./data (run `make data` to fill it).
 Every command prints one JSON object with its results as its last line.
+`glassbox COMMAND --help` prints the usage of one command.
 )";
 
 void progress_bar(std::ostream& err, int epoch, int epochs, int done, int total, double loss) {
@@ -224,45 +197,51 @@ int predict_command(const Flags& flags, std::ostream& out) {
     return 0;
 }
 
-// A command's own flags and those of the explanation methods.
-std::set<std::string> with_explain_options(std::set<std::string> flags, const std::string& samples_flag) {
-    for (const std::string& f : explain_option_flags(samples_flag)) flags.insert(f);
-    return flags;
+const std::vector<Command>& commands() {
+    static const std::vector<Command> all{
+        {"train", "trains a model and saves it", kTrainUsage,
+         {"model", "data", "out", "epochs", "batch", "lr", "optimizer", "momentum", "weight-decay", "schedule", "seed",
+          "limit", "curves", "min-count", "max-words", "length", "strip", "embeddings"},
+         train},
+        {"eval", "a saved model's test loss and accuracy", "  eval     --model FILE.npz [--data mnist|20news] [--limit N]\n",
+         {"model", "data", "limit"}, [](const Flags& f, std::ostream& out, std::ostream&) { return eval(f, out); }},
+        {"predict", "a picture of a model's predictions on test digits",
+         "  predict  --model FILE.npz --data mnist --png OUT.png [--count N] [--first I]\n",
+         {"model", "data", "png", "count", "first"},
+         [](const Flags& f, std::ostream& out, std::ostream&) { return predict_command(f, out); }},
+        explain_command(),
+        evaluate_command(),
+        methods_command(),
+    };
+    return all;
+}
+
+std::string usage() {
+    std::string s = "usage: glassbox <command> [flags]\n\ncommands:\n";
+    for (const Command& c : commands()) s += c.usage;
+    return s + kFooter;
 }
 
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
-        (args.empty() ? err : out) << kUsage;
+        (args.empty() ? err : out) << usage();
         return args.empty() ? 2 : 0;
     }
-    const std::string& command = args[0];
+    const std::string& name = args[0];
     std::vector<std::string> rest(args.begin() + 1, args.end());
     try {
-        if (command == "train")
-            return train(Flags("glassbox " + command, rest,
-                               {"model", "data", "out", "epochs", "batch", "lr", "optimizer", "momentum",
-                                "weight-decay", "schedule", "seed", "limit", "curves", "min-count", "max-words",
-                                "length", "strip", "embeddings"}),
-                         out, err);
-        if (command == "eval") return eval(Flags("glassbox " + command, rest, {"model", "data", "limit"}), out);
-        if (command == "explain")
-            return explain_command(Flags("glassbox " + command, rest,
-                                         with_explain_options({"model", "data", "index", "method", "png", "npy", "html",
-                                                               "trace", "trace-png", "overlay", "filter", "sliding"},
-                                                              "samples")),
-                                   out);
-        if (command == "evaluate")
-            return evaluate_command(Flags("glassbox " + command, rest,
-                                          with_explain_options({"model", "data", "metric", "methods", "samples", "first",
-                                                                "plot", "table", "region", "steps", "replace", "value",
-                                                                "sigma", "repeats", "deletions", "shifts", "points"},
-                                                               "method-samples")),
-                                    out);
-        if (command == "predict")
-            return predict_command(Flags("glassbox " + command, rest, {"model", "data", "png", "count", "first"}), out);
-        err << "glassbox: error: unknown command '" << command << "'; run `glassbox help` for the list\n";
+        for (const Command& command : commands()) {
+            if (command.name != name) continue;
+            if (std::find(rest.begin(), rest.end(), "--help") != rest.end() ||
+                std::find(rest.begin(), rest.end(), "-h") != rest.end()) {
+                out << "usage: glassbox " << name << " [flags]\n" << command.summary << "\n\n" << command.usage << kFooter;
+                return 0;
+            }
+            return command.run(Flags("glassbox " + name, rest, command.flags), out, err);
+        }
+        err << "glassbox: error: unknown command '" << name << "'; run `glassbox help` for the list\n";
         return 2;
     } catch (const Error& e) {
         err << "glassbox: error: " << e.what() << "\n";

@@ -1,6 +1,8 @@
 // cli.hpp: the `glassbox` command line, as a function the tests can call.
 #pragma once
+#include <functional>
 #include <iosfwd>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -8,12 +10,21 @@ namespace gb {
 
 // Runs `glassbox <args...>`; returns the exit code. Results go to `out` (the
 // last line is one JSON object), progress and errors to `err`.
+// `glassbox help` prints every command's usage, `glassbox COMMAND --help` one.
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 class Flags;
-// `glassbox explain` (explain_command.cpp).
-int explain_command(const Flags& flags, std::ostream& out);
-// `glassbox evaluate` (evaluate_command.cpp).
-int evaluate_command(const Flags& flags, std::ostream& out);
+// A command: its usage text and flags, and the function that runs it.
+struct Command {
+    std::string name;
+    std::string summary;          // one line
+    std::string usage;            // its lines of the usage text
+    std::set<std::string> flags;  // every flag it accepts (without "--")
+    std::function<int(const Flags&, std::ostream& out, std::ostream& err)> run;
+};
+
+Command explain_command();   // explain_command.cpp
+Command evaluate_command();  // evaluate_command.cpp
+Command methods_command();   // methods_command.cpp
 
 }  // namespace gb

@@ -9,8 +9,9 @@
 #include "app/evaluation_report.hpp"
 #include "app/explain_flags.hpp"
 #include "app/json.hpp"
+#include "explain/evaluation/chunks.hpp"
 #include "app/program.hpp"
-#include "app/training.hpp"
+#include "training/loop.hpp"
 #include "nn/serialize.hpp"
 #include "util/error.hpp"
 
@@ -23,8 +24,7 @@ Report run_metric(const std::string& metric, const Flags& flags, Model& model, c
                   const std::vector<int>& labels, const std::vector<std::string>& methods, const ExplainOptions& options,
                   JsonObject& json) {
     const uint64_t seed = uint64_t(flags.whole("seed", 1, 0, 2147483647));
-    std::vector<std::string> with_random = methods;
-    if (std::find(methods.begin(), methods.end(), "random") == methods.end()) with_random.push_back("random");
+    const std::vector<std::string> with_random = with_random_baseline(methods);
     if (metric == "perturbation") {
         PerturbationOptions p;
         p.patch = flags.whole("region", 4, 1, 28);
@@ -66,14 +66,15 @@ Report run_metric(const std::string& metric, const Flags& flags, Model& model, c
 
 }  // namespace
 
-int evaluate_command(const Flags& flags, std::ostream& out) {
+const std::set<std::string> kFlags{"model", "data", "metric", "methods", "samples", "first", "plot", "table", "region",
+                                   "steps", "replace", "value", "sigma", "repeats", "deletions", "shifts", "points", "seed"};
+
+int evaluate(const Flags& flags, std::ostream& out) {
     std::string path = flags.required("model"), metric = flags.required("metric");
     if (std::find(metrics.begin(), metrics.end(), metric) == metrics.end())
         throw Error("unknown --metric '" + metric + "': use perturbation, word-deletion, continuity or sanity");
     std::vector<std::string> methods = split_commas(flags.required("methods"));
-    for (const std::string& m : methods)
-        if (m != "random" && std::find(method_names().begin(), method_names().end(), m) == method_names().end())
-            throw Error("unknown method '" + m + "'; run `glassbox help` for the list");
+    with_random_baseline(methods);  // checks the names
     std::string plot = flags.text("plot", ""), table = flags.text("table", "");
     for (const std::string& file : {plot, table})
         if (!file.empty()) check_writable(file);
@@ -98,7 +99,7 @@ int evaluate_command(const Flags& flags, std::ostream& out) {
 
     JsonObject json;
     json.add("command", "evaluate").add("model", path).add("metric", metric).add("first", first).add("samples", count);
-    Report report = run_metric(metric, flags, model, data, x, labels, methods, explain_options(flags, data, "method-samples"), json);
+    Report report = run_metric(metric, flags, model, data, x, labels, methods, explain_options(flags, data, methods, kFlags), json);
     out << report.table;
     if (!table.empty()) {
         std::ofstream file(table);
@@ -113,6 +114,23 @@ int evaluate_command(const Flags& flags, std::ostream& out) {
     json.add_raw("methods", report.json);
     out << json.str() << std::endl;
     return 0;
+}
+
+Command evaluate_command() {
+    return {"evaluate",
+            "how good the explanations of a model are: region perturbation, word deletion, continuity, sanity",
+            "  evaluate --model FILE.npz --metric perturbation|word-deletion|continuity|sanity --methods M1,M2,...\n"
+            "           [--samples N] [--first I] [--seed S] [--plot OUT.png] [--table OUT.md]\n"
+            "           perturbation (images): [--region P] [--steps L] [--replace uniform|constant|blur]\n"
+            "             [--value V] [--sigma S] [--repeats R]   (AOPC of MoRF and LeRF; a random order added)\n"
+            "           word-deletion (text): [--deletions K]      (accuracy as words are deleted; random added;\n"
+            "             the posts are evenly spaced over the test set, which comes sorted by group)\n"
+            "           continuity (digits): [--shifts FROM,TO] [--points N]   (max ||dR||_1 / ||dx||_2)\n"
+            "           sanity (any model): cascading and independent randomization of the layers\n"
+            "             (Spearman with and without absolute values; SSIM for images)\n"
+            "           [--target C] [--translations R] [method parameters]\n" +
+                methods_usage(kFlags),
+            with_method_flags(kFlags), [](const Flags& flags, std::ostream& out, std::ostream&) { return evaluate(flags, out); }};
 }
 
 }  // namespace gb

@@ -10,8 +10,8 @@
 #include "app/flags.hpp"
 #include "app/json.hpp"
 #include "app/program.hpp"
-#include "app/training.hpp"
-#include "explain/methods.hpp"
+#include "training/loop.hpp"
+#include "explain/explain.hpp"
 #include "nn/npz.hpp"
 #include "nn/serialize.hpp"
 #include "util/error.hpp"
@@ -46,7 +46,7 @@ void print_trace(std::ostream& out, const std::vector<TraceStep>& trace) {
     }
 }
 
-// The summary of one explanation, as a JSON object.
+// The summary of one explanation, as a JSON object, with the method's diagnostics.
 JsonObject summary(const Explanation& e, const std::string& method, int index, const DataSplits& data) {
     const std::vector<float>& r = e.relevance.values();
     double positive = 0, negative = 0;
@@ -56,9 +56,7 @@ JsonObject summary(const Explanation& e, const std::string& method, int index, c
     json.add("target", e.targets[0]).add("logit", double(e.logit[0]));
     json.add("relevance_sum", positive + negative).add("positive", positive).add("negative", negative);
     if (positive - negative > 0) json.add("negative_share", -negative / (positive - negative));  // of the mass
-    if (!e.residual.empty()) json.add(method == "taylor" ? "taylor_residual" : "completeness_gap", double(e.residual[0]));
-    if (method.rfind("lrp", 0) == 0 || method == "deep-taylor")  // what biases and stabilisers took
-        json.add("absorbed", double(e.logit[0]) - (positive + negative));
+    for (const Diagnostic& d : e.diagnostics) json.add(d.name, d.values[0]);
     if (data.name == "20news") {  // the most relevant words of the post, in order
         std::vector<int> order(r.size());
         for (size_t k = 0; k < order.size(); ++k) order[k] = int(k);
@@ -105,7 +103,10 @@ int sliding_command(const Flags& flags, std::ostream& out, Model& model, const D
 
 }  // namespace
 
-int explain_command(const Flags& flags, std::ostream& out) {
+const std::set<std::string> kFlags{"model", "data", "index", "method", "png", "npy", "html", "trace", "trace-png",
+                                   "overlay", "filter", "sliding"};
+
+int explain(const Flags& flags, std::ostream& out) {
     std::string path = flags.required("model");
     std::vector<std::string> methods = split_commas(flags.required("method"));
     std::string png = flags.text("png", ""), npy = flags.text("npy", ""), html = flags.text("html", "");
@@ -125,7 +126,8 @@ int explain_command(const Flags& flags, std::ostream& out) {
     if (!png.empty() && !image)
         throw Error("--png draws images; " + model.name + " reads text (use --html or --npy for its word relevance)");
     if (!html.empty() && image) throw Error("--html colours the words of a post; " + model.name + " reads images");
-    ExplainOptions options = explain_options(flags, data);
+    ExplainOptions options = explain_options(flags, data, methods, kFlags);
+    options.trace = flags.text("trace", "no") == "yes" || flags.has("trace-png");
     if (flags.has("sliding")) return sliding_command(flags, out, model, data, indices, methods, options, png);
     Filter filter;  // --filter LAYER:UNIT[,UNIT...]
     if (flags.has("filter")) {
@@ -186,6 +188,19 @@ int explain_command(const Flags& flags, std::ostream& out) {
         if (!file.empty()) json.add(key, file);
     out << json.str() << std::endl;
     return 0;
+}
+
+Command explain_command() {
+    return {"explain",
+            "heatmaps, word pages, .npy files and traces of a model's decisions",
+            "  explain  --model FILE.npz --index I[,I...] --method NAME[,NAME...] [--target C] [--png OUT.png]\n"
+            "           [--overlay yes] [--html OUT.html] [--npy OUT.npy] [--trace yes] [--trace-png OUT.png]\n"
+            "           [--filter LAYER:UNIT,...]  (keep what flows through these neurons / feature maps)\n"
+            "           [--translations R]  (average over copies shifted by up to R pixels)\n"
+            "           [--sliding STRIDE --target C]  (the listed digits side by side, explained by sliding windows)\n"
+            "           [method parameters]\n" +
+                methods_usage(kFlags),
+            with_method_flags(kFlags), [](const Flags& flags, std::ostream& out, std::ostream&) { return explain(flags, out); }};
 }
 
 }  // namespace gb

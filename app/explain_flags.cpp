@@ -1,8 +1,8 @@
 #include "app/explain_flags.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <sstream>
-#include <tuple>
 
 #include "util/error.hpp"
 
@@ -27,48 +27,88 @@ std::pair<float, float> two_numbers(const Flags& flags, const std::string& name,
     return {a, b};
 }
 
-ExplainOptions explain_options(const Flags& flags, const DataSplits& data, const std::string& samples_flag) {
+const std::set<std::string>& explanation_flags() {
+    static const std::set<std::string> flags{"target", "translations"};
+    return flags;
+}
+
+std::string parameter_flag(const std::string& name, const std::set<std::string>& command_flags) {
+    return command_flags.count(name) ? "method-" + name : name;
+}
+
+std::set<std::string> with_method_flags(const std::set<std::string>& command_flags) {
+    std::set<std::string> flags = command_flags;
+    flags.insert(explanation_flags().begin(), explanation_flags().end());
+    for (const std::string& name : parameter_names()) flags.insert(parameter_flag(name, command_flags));
+    return flags;
+}
+
+namespace {
+
+// The mean training input, for the baseline "mean".
+std::vector<float> mean_input(const DataSplits& data) {
+    std::vector<float> mean(data.test.example_size, 0.0f), row(data.test.example_size);
+    for (int i = 0; i < data.train.count(); ++i) {
+        data.train.fill(i, row.data());
+        for (size_t k = 0; k < row.size(); ++k) mean[k] += row[k] / float(data.train.count());
+    }
+    return mean;
+}
+
+}  // namespace
+
+ExplainOptions explain_options(const Flags& flags, const DataSplits& data, const std::vector<std::string>& methods,
+                               const std::set<std::string>& command_flags) {
     ExplainOptions o;
     o.targets = {flags.whole("target", -1, -1, 1 << 20)};
-    o.trace = flags.text("trace", "no") == "yes" || flags.has("trace-png");
-    o.samples = flags.whole(samples_flag, 50, 1, 100000);
-    o.noise = flags.real("noise", 0.15f, 0.0f, 10.0f);
-    o.seed = uint64_t(flags.whole("seed", 1, 0, 2147483647));
-    o.patch = flags.whole("patch", 4, 1, 28);
-    o.stride = flags.whole("stride", 2, 1, 28);
-    if (data.name == "mnist") o.image_height = o.image_width = 28;
-    o.epsilon = flags.real("epsilon", 0.25f, 0.0f, 1e6f);
-    o.gamma = flags.real("gamma", 0.25f, 0.0f, 1e6f);
-    o.alpha = flags.real("alpha", 2.0f, 1.0f, 1e6f);
-    o.beta = flags.real("beta", o.alpha - 1.0f, 0.0f, 1e6f);
-    o.composite = flags.text("composite", "epsilon-gamma-zb");
-    o.bias_factor = flags.real("bias-factor", 0.0f, 0.0f, 1.0f);
-    std::string max_pool = flags.text("max-pool", "winner");
-    if (max_pool != "winner" && max_pool != "proportional")
-        throw Error("--max-pool takes winner or proportional, got '" + max_pool + "'");
-    o.max_pool_proportional = max_pool == "proportional";
-    std::tie(o.low, o.high) = two_numbers(flags, "bounds", {0.0f, 1.0f}, "LOW,HIGH, e.g. 0,1");
-    o.bounded = data.name == "mnist";  // pixels in [0, 1]
     o.translations = flags.whole("translations", 0, 0, 5);
-    std::string baseline = flags.text("baseline", "zero");
-    if (baseline == "mean") {  // the mean training input
-        o.baseline.assign(data.test.example_size, 0.0f);
-        std::vector<float> row(data.test.example_size);
-        for (int i = 0; i < data.train.count(); ++i) {
-            data.train.fill(i, row.data());
-            for (size_t k = 0; k < row.size(); ++k) o.baseline[k] += row[k] / float(data.train.count());
+    if (data.name == "mnist") o.input.height = o.input.width = 28, o.input.bounded = true;  // pixels in [0, 1]
+    for (const std::string& name : parameter_names()) {
+        const std::string flag = parameter_flag(name, command_flags);
+        if (!flags.has(flag)) continue;
+        const std::string value = flags.text(flag, "");
+        std::string takers;
+        bool taken = false;
+        for (const Method& m : catalogue()) {
+            if (!m.takes(name)) continue;
+            takers += (takers.empty() ? "" : ", ") + m.name;
+            if (std::find(methods.begin(), methods.end(), m.name) == methods.end()) continue;
+            taken = true;
+            try {
+                m.parameter(name).check(value);
+            } catch (const Error&) {
+                throw Error("--" + flag + " takes " + m.parameter(name).valid() + " for " + m.name + ", got '" + value + "'");
+            }
         }
-    } else if (baseline == "search") {
-        o.root_search = true;
-    } else if (baseline != "zero") {
-        throw Error("--baseline takes zero, mean or search, got '" + baseline + "'");
+        if (!taken) throw Error("--" + flag + " is a parameter of " + takers + ", and no method asked for takes it");
+        o.parameters[name] = value;
     }
+    if (o.parameters.count("baseline") && o.parameters.at("baseline") == "mean") o.input.mean = mean_input(data);
     return o;
 }
 
-std::vector<std::string> explain_option_flags(const std::string& samples_flag) {
-    return {"target", samples_flag, "noise", "seed", "patch", "stride", "epsilon", "gamma", "alpha", "beta",
-            "composite", "translations", "bias-factor", "max-pool", "bounds", "baseline"};
+std::string methods_usage(const std::set<std::string>& command_flags) {
+    std::string s = "           methods (`glassbox methods` describes each):\n";
+    for (Family family : all_families()) {
+        std::string names;
+        for (const Method& m : catalogue())
+            if (m.family == family) names += (names.empty() ? "" : ", ") + m.name;
+        if (!names.empty()) s += "             " + family_name(family) + ": " + names + "\n";
+    }
+    s += "           method parameters (each method reads its own):\n";
+    for (const std::string& name : parameter_names()) {
+        std::string takers;
+        const Parameter* first = nullptr;
+        for (const Method& m : catalogue())
+            if (m.takes(name)) {
+                if (!first) first = &m.parameter(name);
+                takers += (takers.empty() ? "" : ", ") + m.name;
+            }
+        s += "             --" + parameter_flag(name, command_flags) + "  " + first->help;
+        if (!first->fallback.empty()) s += "; default " + first->fallback;
+        s += "; " + first->valid() + " (" + takers + ")\n";
+    }
+    return s;
 }
 
 }  // namespace gb

@@ -1,13 +1,18 @@
-// explain_flags.hpp: the flags that set an explanation method's options,
-// shared by `glassbox explain` and `glassbox evaluate`.
+// explain_flags.hpp: the flags of the explanation methods, derived from the
+// catalogue (explain/catalogue.hpp), shared by `glassbox explain` and
+// `glassbox evaluate`. A method parameter is the flag of its name, or
+// --method-NAME where the command has a flag of that name itself
+// (`glassbox evaluate --samples` counts digits, --method-samples is
+// SmoothGrad's).
 #pragma once
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "app/data.hpp"
 #include "app/flags.hpp"
-#include "explain/methods.hpp"
+#include "explain/explain.hpp"
+#include "training/data.hpp"
 
 namespace gb {
 
@@ -19,13 +24,25 @@ std::vector<std::string> split_commas(const std::string& s);
 std::pair<float, float> two_numbers(const Flags& flags, const std::string& name, std::pair<float, float> fallback,
                                     const std::string& form);
 
-// ExplainOptions from --target, --samples (or the flag named samples_flag),
-// --noise, --seed, --patch, --stride, --epsilon, --gamma, --alpha, --beta,
-// --composite, --bias-factor, --max-pool, --bounds, --translations and
-// --baseline zero|mean|search; the image size and bounds follow the data.
-ExplainOptions explain_options(const Flags& flags, const DataSplits& data, const std::string& samples_flag = "samples");
+// The flags every explanation takes beside the methods' parameters.
+const std::set<std::string>& explanation_flags();  // target, translations
 
-// The names of those flags, for a command's list of known flags.
-std::vector<std::string> explain_option_flags(const std::string& samples_flag = "samples");
+// A command's own flags, the explanation flags and every method parameter's flag.
+std::set<std::string> with_method_flags(const std::set<std::string>& command_flags);
+
+// The flag of method parameter `name` in a command with these flags of its own.
+std::string parameter_flag(const std::string& name, const std::set<std::string>& command_flags);
+
+// ExplainOptions for `methods` from --target, --translations and the
+// parameters' flags: each value is checked against every requested method that
+// takes it (an error names the flag, the value and the valid values), and a
+// flag that none of them takes is an error. The image size, bounds and mean
+// input follow the data.
+ExplainOptions explain_options(const Flags& flags, const DataSplits& data, const std::vector<std::string>& methods,
+                               const std::set<std::string>& command_flags);
+
+// The methods' part of a usage text: the names by family and every parameter
+// with its default, valid values, help and the methods that take it.
+std::string methods_usage(const std::set<std::string>& command_flags);
 
 }  // namespace gb

@@ -3,10 +3,10 @@
 #include <chrono>
 #include <cstdio>
 
-#include "app/data.hpp"
+#include "training/data.hpp"
 #include "app/program.hpp"
-#include "app/training.hpp"
-#include "explain/methods.hpp"
+#include "training/loop.hpp"
+#include "explain/explain.hpp"
 #include "nn/serialize.hpp"
 
 using namespace gb;

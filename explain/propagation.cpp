@@ -19,16 +19,36 @@ Tensor layer_gradient(const LayerPass& pass, const Tensor& upstream) {
     return Tensor(input.shape(), input.grad());
 }
 
-namespace {
+Tensor GradientRule::propagate(const LayerPass& pass, const Tensor& upstream) const {
+    return layer_gradient(pass, upstream);
+}
 
-TraceStep trace_step(const std::string& layer, const Tensor& signal) {
-    TraceStep t{layer, signal.shape(), 0, 0, 0, signal.values()};
-    for (float v : signal.values()) (v > 0 ? t.positive : t.negative) += v;
+TraceStep trace_step(const std::string& layer, const Shape& shape, const std::vector<float>& signal) {
+    TraceStep t{layer, shape, 0, 0, 0, signal};
+    for (float v : signal) (v > 0 ? t.positive : t.negative) += v;
     t.sum = t.positive + t.negative;
     return t;
 }
 
-}  // namespace
+InferenceScope::InferenceScope(Sequential& net) : net_(net), training_(net.training()) {
+    for (auto& np : net.parameters()) {
+        frozen_.push_back({np.second, np.second.requires_grad()});
+        np.second.set_requires_grad(false);
+    }
+    net.set_training(false);
+}
+
+InferenceScope::~InferenceScope() {
+    net_.set_training(training_);
+    for (auto& [p, flag] : frozen_) p.set_requires_grad(flag);
+}
+
+Tensor forward_until(Sequential& net, const Tensor& x, size_t stop) {
+    InferenceScope inference(net);
+    Tensor h = x.detach();
+    for (size_t i = 0; i < stop; ++i) h = net[i].forward(h);
+    return h.detach();
+}
 
 size_t explainable_start(Sequential& net) {
     for (size_t i = 0; i < net.size(); ++i)
@@ -39,20 +59,7 @@ size_t explainable_start(Sequential& net) {
 Propagation propagate(Sequential& net, const Tensor& x, std::vector<int> targets, const Rule& rule, bool trace,
                       const Filter* filter, size_t stop, size_t start) {
     stop = std::max(stop, start);
-    net.set_training(false);
-    // The parameters take no gradient during the walk: it needs only the
-    // signal, and their weight gradients would be wasted work.
-    std::vector<std::pair<Tensor, bool>> parameters;
-    for (auto& np : net.parameters()) {
-        parameters.push_back({np.second, np.second.requires_grad()});
-        np.second.set_requires_grad(false);
-    }
-    struct Restore {
-        std::vector<std::pair<Tensor, bool>>& saved;
-        ~Restore() {
-            for (auto& [p, flag] : saved) p.set_requires_grad(flag);
-        }
-    } restore{parameters};
+    InferenceScope inference(net);  // the walk needs only the signal, no weight gradients
     // 1. forward, recording each layer's input (each a leaf of its layer's graph)
     std::vector<LayerPass> passes;  // passes[i] for layers i >= start
     Tensor h = x.detach();
@@ -84,7 +91,7 @@ Propagation propagate(Sequential& net, const Tensor& x, std::vector<int> targets
         signal.values()[size_t(b) * C + size_t(c)] = rule.seeds_with_logit() ? row[c] : 1.0f;
     }
     p.targets = targets;
-    if (trace) p.trace.push_back(trace_step("output", signal));
+    if (trace) p.trace.push_back(trace_step("output", signal.shape(), signal.values()));
     if (filter && (filter->layer < stop || filter->layer >= net.size()))
         throw Error("filter: there is no layer " + std::to_string(filter->layer) + " to filter at; the network has layers " +
                     std::to_string(stop) + "-" + std::to_string(net.size() - 1));
@@ -102,8 +109,10 @@ Propagation propagate(Sequential& net, const Tensor& x, std::vector<int> targets
             }
             for (size_t k = 0; k < signal.numel(); ++k) signal.values()[k] *= keep[k % per_example / per_unit];
         }
-        signal = rule.propagate(passes[i], signal);
-        if (trace) p.trace.push_back(trace_step(i == 0 ? "input" : "after " + net[i - 1].describe(), signal));
+        const Rule& here = rule.at(passes[i]);
+        require_support(here.name(), here.family(), net[i]);
+        signal = here.propagate(passes[i], signal);
+        if (trace) p.trace.push_back(trace_step(i == 0 ? "input" : "after " + net[i - 1].describe(), signal.shape(), signal.values()));
     }
     p.signal = signal;
     p.activation = passes[stop].input.detach();

@@ -6,15 +6,17 @@
 //   3. Walking the layers backwards, a Rule turns the signal at a layer's
 //      output into the signal at its input, given a.
 //
-// Sensitivity analysis, gradient x input, deconvnet and guided backprop
-// differ only in the rule (rules.hpp); the mechanism can also keep only what
-// flows through chosen units of a layer (a filter) and record the signal at
-// every layer (a trace).
+// Sensitivity analysis, gradient x input, deconvnet, guided backprop, LRP
+// and excitation backprop differ only in the rule (GradientRule below,
+// rules/); the mechanism can also keep only what flows through chosen units
+// of a layer (a filter) and record the signal at every layer (a trace).
+// Before each layer it checks that the rule covers it (layer_kinds.hpp).
 #pragma once
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "explain/layer_kinds.hpp"
 #include "nn/module.hpp"
 
 namespace gb {
@@ -38,6 +40,18 @@ public:
     // The seed at the output: 1 on the explained logit (the gradient family),
     // or the logit's value itself (relevance, which decomposes f(x)).
     virtual bool seeds_with_logit() const { return false; }
+    // Which layers it covers (layer_kinds.hpp).
+    virtual RuleFamily family() const = 0;
+    // The rule that acts at this layer: itself, or a composite's choice.
+    virtual const Rule& at(const LayerPass&) const { return *this; }
+};
+
+// The chain rule at every layer: s_in = s_out^T (d output / d input).
+class GradientRule : public Rule {
+public:
+    std::string name() const override { return "gradient"; }
+    Tensor propagate(const LayerPass& pass, const Tensor& upstream) const override;
+    RuleFamily family() const override { return RuleFamily::Gradient; }
 };
 
 // The chain rule through one layer: upstream^T (d output / d input), by the
@@ -51,6 +65,8 @@ struct TraceStep {
     double sum = 0, positive = 0, negative = 0;  // of the signal; positive + negative = sum
     std::vector<float> signal;
 };
+
+TraceStep trace_step(const std::string& layer, const Shape& shape, const std::vector<float>& signal);
 
 // Keeps only what flows through chosen units: when the walk reaches layer
 // `layer`'s output, the signal is zeroed except at `units`, indices along the
@@ -73,12 +89,31 @@ struct Propagation {
 // Explains logits[b, targets[b]] of `net` for the batch x (targets[b] < 0: the
 // predicted class). The walk stops before layer `stop` (default 0, the input;
 // a text model stops at its Embedding's output). Runs the net in inference
-// mode; its parameters take no gradient meanwhile (their requires_grad flags
-// are restored afterwards).
+// mode; its parameters take no gradient meanwhile (the training mode and the
+// requires_grad flags are restored afterwards). Throws gb::Error naming the
+// rule and the layer where the rule does not cover a layer of the walk.
 // With start > 0, x is the input of layer `start` (a text model's embeddings,
 // say) and the layers before it are skipped; the walk then stops at start.
 Propagation propagate(Sequential& net, const Tensor& x, std::vector<int> targets, const Rule& rule,
                       bool trace = false, const Filter* filter = nullptr, size_t stop = 0, size_t start = 0);
+
+// Inference mode for its lifetime: Dropout off, and no parameter takes a
+// gradient (no weight gradients are built); both restored at the end.
+class InferenceScope {
+public:
+    explicit InferenceScope(Sequential& net);
+    ~InferenceScope();
+    InferenceScope(const InferenceScope&) = delete;
+    InferenceScope& operator=(const InferenceScope&) = delete;
+
+private:
+    Sequential& net_;
+    bool training_;
+    std::vector<std::pair<Tensor, bool>> frozen_;
+};
+
+// The output of layer stop - 1 for input x (stop = net.size(): the logits), in inference mode.
+Tensor forward_until(Sequential& net, const Tensor& x, size_t stop);
 
 // The largest layer index where a walk for `net` can stop: after an
 // Embedding (word relevance lives on its output), else 0.

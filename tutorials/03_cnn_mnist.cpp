@@ -7,7 +7,7 @@
 #include <cstdio>
 
 #include "app/program.hpp"
-#include "app/training.hpp"
+#include "training/loop.hpp"
 #include "nn/conv_layers.hpp"
 #include "nn/serialize.hpp"
 #include "viz/png.hpp"

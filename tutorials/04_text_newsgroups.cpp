@@ -6,7 +6,7 @@
 #include <cstdio>
 
 #include "app/program.hpp"
-#include "app/training.hpp"
+#include "training/loop.hpp"
 #include "datasets/mnist.hpp"  // data_dir()
 #include "datasets/newsgroups.hpp"
 

@@ -8,7 +8,7 @@
 #include <cstdio>
 
 #include "app/program.hpp"
-#include "app/training.hpp"
+#include "training/loop.hpp"
 #include "nn/layers.hpp"
 #include "nn/lstm.hpp"
 #include "nn/ops.hpp"

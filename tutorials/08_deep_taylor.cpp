@@ -8,9 +8,9 @@
 #include <cstdio>
 
 #include "app/program.hpp"
-#include "app/training.hpp"
-#include "explain/lrp.hpp"
-#include "explain/methods.hpp"
+#include "training/loop.hpp"
+#include "explain/rules/composites.hpp"
+#include "explain/explain.hpp"
 #include "viz/png.hpp"
 
 using namespace gb;

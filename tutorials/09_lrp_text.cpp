@@ -7,8 +7,8 @@
 #include <cstdio>
 
 #include "app/program.hpp"
-#include "app/training.hpp"
-#include "explain/methods.hpp"
+#include "training/loop.hpp"
+#include "explain/explain.hpp"
 #include "viz/html.hpp"
 
 using namespace gb;

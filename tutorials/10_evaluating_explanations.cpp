@@ -8,7 +8,7 @@
 
 #include "app/evaluation_report.hpp"
 #include "app/program.hpp"
-#include "app/training.hpp"
+#include "training/loop.hpp"
 #include "explain/evaluation/chunks.hpp"
 #include "util/random.hpp"
 #include "viz/png.hpp"

@@ -6,6 +6,14 @@
 
 namespace gb {
 
+std::vector<std::string> with_random_baseline(const std::vector<std::string>& methods) {
+    std::vector<std::string> with_random = methods;
+    for (const std::string& m : methods)
+        if (m != "random") method_named(m);  // throws for an unknown name
+    if (std::find(methods.begin(), methods.end(), "random") == methods.end()) with_random.push_back("random");
+    return with_random;
+}
+
 Tensor rows(const Tensor& x, size_t begin, size_t end) {
     Shape shape = x.shape();
     const size_t row = x.numel() / size_t(shape[0]);

@@ -5,9 +5,14 @@
 #include <string>
 #include <vector>
 
-#include "explain/methods.hpp"
+#include "explain/explain.hpp"
 
 namespace gb {
+
+// The methods to compare, each a method of the catalogue or "random" (the
+// baseline a method must beat: a random order of regions or words), with
+// "random" added if it is missing. gb::Error for an unknown name.
+std::vector<std::string> with_random_baseline(const std::vector<std::string>& methods);
 
 // Examples [begin, end) of a batch x (B, ...).
 Tensor rows(const Tensor& x, size_t begin, size_t end);

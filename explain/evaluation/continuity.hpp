@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "explain/methods.hpp"
+#include "explain/explain.hpp"
 
 namespace gb {
 

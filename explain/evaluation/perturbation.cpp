@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "explain/evaluation/chunks.hpp"
+#include "explain/perturbation/regions.hpp"
 #include "util/error.hpp"
 #include "util/random.hpp"
 
@@ -75,15 +76,10 @@ double abpc(const PerturbationCurve& morf, const PerturbationCurve& lerf) {
     return sum / double(morf.score.size());
 }
 
-int region_count(int height, int width, int patch) {
-    return ((height + patch - 1) / patch) * ((width + patch - 1) / patch);
-}
+int region_count(int height, int width, int patch) { return int(grid_regions(height, width, patch).size()); }
 
 std::vector<int> region_order(const float* relevance, int height, int width, int patch, bool most_relevant_first) {
-    const int across = (width + patch - 1) / patch;
-    std::vector<double> sum(size_t(region_count(height, width, patch)), 0.0);
-    for (int i = 0; i < height; ++i)
-        for (int j = 0; j < width; ++j) sum[size_t((i / patch) * across + j / patch)] += relevance[i * width + j];
+    const std::vector<double> sum = region_sums(relevance, grid_regions(height, width, patch));
     std::vector<int> order(sum.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
@@ -96,12 +92,12 @@ PerturbationCurve perturbation_curve(Sequential& net, const Tensor& x, const std
                                      const std::vector<int>& labels, const std::vector<std::vector<int>>& orders,
                                      const PerturbationOptions& o) {
     const size_t B = size_t(x.dim(0)), row = x.numel() / B, pixels = size_t(o.height) * size_t(o.width);
-    const int regions = region_count(o.height, o.width, o.patch), across = (o.width + o.patch - 1) / o.patch;
-    const int steps = o.steps > 0 ? std::min(o.steps, regions) : regions;
     if (o.patch < 1 || pixels > row)
         throw Error("region perturbation: images of " + std::to_string(o.height) + " x " + std::to_string(o.width) +
                     " with patches of " + std::to_string(o.patch) + " do not fit examples of " + std::to_string(row) +
                     " values");
+    const std::vector<Region> grid = grid_regions(o.height, o.width, o.patch);
+    const int regions = int(grid.size()), steps = o.steps > 0 ? std::min(o.steps, regions) : regions;
     if (targets.size() != B || labels.size() != B || orders.size() != B)
         throw Error("region perturbation: needs a target, a label and an order for each of the " + std::to_string(B) +
                     " examples");
@@ -121,12 +117,9 @@ PerturbationCurve perturbation_curve(Sequential& net, const Tensor& x, const std
         for (int k = 0; k <= steps; ++k) {
             if (k > 0)  // x^(k) = g(x^(k-1), r_k): region r_k of each example takes its replacement values
                 for (size_t b = 0; b < B; ++b) {
-                    const int r = orders[b][size_t(k - 1)], top = (r / across) * o.patch, left = (r % across) * o.patch;
                     float* image = current.data() + b * row + (row - pixels);
                     const float* source = fill.data() + b * pixels;
-                    for (int i = top; i < std::min(top + o.patch, o.height); ++i)
-                        for (int j = left; j < std::min(left + o.patch, o.width); ++j)
-                            image[i * o.width + j] = source[i * o.width + j];
+                    for (int pixel : grid[size_t(orders[b][size_t(k - 1)])]) image[pixel] = source[pixel];
                 }
             Scores s = forward_scores(net, current, targets);
             for (size_t b = 0; b < B; ++b) {

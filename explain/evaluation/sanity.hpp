@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "explain/methods.hpp"
+#include "explain/explain.hpp"
 
 namespace gb {
 

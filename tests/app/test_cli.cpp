@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "app/cli.hpp"
-#include "app/training.hpp"
+#include "training/loop.hpp"
 #include "nn/npz.hpp"
 #include "nn/text_layers.hpp"
 #include "datasets/lsa.hpp"
@@ -264,11 +264,13 @@ TEST_CASE("explain draws a heatmap, writes the relevance, prints a trace, and re
     fails_with({"explain", "--model", dir / "m.npz", "--index", "0,1", "--method", "lrp-0", "--sliding", "7"},
                "--sliding needs --target");
     fails_with({"explain", "--model", dir / "m.npz", "--index", "1", "--method", "lrp-zb", "--bounds", "1,0"},
-               "bounds low < high");
-    fails_with({"explain", "--model", dir / "m.npz", "--index", "1", "--method", "lrp-0", "--bounds", "x"},
-               "--bounds takes LOW,HIGH");
+               "--bounds takes two numbers LOW,HIGH with -1000000 <= LOW < HIGH <= 1000000 for lrp-zb, got '1,0'");
+    fails_with({"explain", "--model", dir / "m.npz", "--index", "1", "--method", "lrp-0", "--bounds", "0,1"},
+               "--bounds is a parameter of lrp-zb, lrp, deep-taylor, and no method asked for takes it");
     fails_with({"explain", "--model", dir / "m.npz", "--index", "1", "--method", "lrp-0", "--max-pool", "median"},
-               "--max-pool takes winner or proportional");
+               "--max-pool takes one of winner, proportional for lrp-0, got 'median'");
+    fails_with({"explain", "--model", dir / "m.npz", "--index", "1", "--method", "occlusion", "--trace", "yes"},
+               "occlusion makes none");
     fails_with({"explain", "--model", dir / "m.npz", "--index", "1", "--method", "gradient", "--filter", "2:500"},
                "has units 0-99, not 500");
     fails_with({"explain", "--model", dir / "m.npz", "--index", "0", "--method", "gradient", "--target", "10"},
@@ -310,7 +312,7 @@ TEST_CASE("evaluate measures explanations of an image model and refuses what doe
     fails_with({"evaluate", "--model", dir / "m.npz", "--metric", "beauty", "--methods", "gradient"},
                "unknown --metric 'beauty'");
     fails_with({"evaluate", "--model", dir / "m.npz", "--metric", "sanity", "--methods", "gradient,magic"},
-               "unknown method 'magic'");
+               "unknown explanation method 'magic'");
     fails_with({"evaluate", "--model", dir / "m.npz", "--metric", "word-deletion", "--methods", "gradient"},
                "is for text models");
     fails_with({"evaluate", "--model", dir / "m.npz", "--metric", "perturbation", "--methods", "gradient", "--replace",

@@ -1,9 +1,10 @@
 // The propagation mechanism and the gradient family: against autodiff and
 // finite differences, against slow literal re-implementations, and the
 // identities between methods.
-#include "explain/gradcam.hpp"
-#include "explain/methods.hpp"
-#include "explain/rules.hpp"
+#include "explain/gradient/gradcam.hpp"
+#include "explain/explain.hpp"
+#include "explain/perturbation/occlusion.hpp"
+#include "explain/rules/relu_rules.hpp"
 #include "helpers.hpp"
 #include "nn/conv_layers.hpp"
 #include "nn/layers.hpp"
@@ -146,7 +147,7 @@ TEST_CASE("sensitivity squares the gradient; gradient x input equals Taylor at t
     Explanation gi = explain(net, x, "gradient-x-input"), t = explain(net, x, "taylor");
     for (size_t k = 0; k < gi.relevance.numel(); ++k) CHECK(t.relevance.values()[k] == Approx(gi.relevance.values()[k]).margin(1e-5));
     // a bias-free ReLU network is positively homogeneous: f(x) = x . grad f(x), so the residual vanishes
-    for (float r : t.residual) CHECK(r == Approx(0.0f).margin(1e-4));
+    for (size_t b = 0; b < 4; ++b) CHECK(t.diagnostic("taylor_residual", b) == Approx(0.0f).margin(1e-4));
     for (size_t b = 0; b < 4; ++b) {
         double sum = 0;
         for (size_t k = 0; k < 6; ++k) sum += gi.relevance.values()[b * 6 + k];
@@ -159,11 +160,13 @@ TEST_CASE("Taylor at a baseline reports its first-order residual", "[explain]") 
     Sequential net = small_cnn(rng);
     Tensor x = random_tensor({2, 1, 6, 6}, rng, false);
     ExplainOptions at_x;
-    at_x.baseline = std::vector<float>(x.values().begin(), x.values().begin() + 36);  // the root = the first input
+    at_x.set("baseline", "mean");
+    at_x.input.mean = std::vector<float>(x.values().begin(), x.values().begin() + 36);  // the root = the first input
     Explanation t = explain(net, x, "taylor", at_x);
     for (size_t k = 0; k < 36; ++k) CHECK(t.relevance.values()[k] == 0.0f);  // nothing to explain at the root
-    CHECK(t.residual[0] == Approx(0.0f).margin(1e-5));
-    CHECK_THROWS_WITH(explain(net, x, "taylor", [] { ExplainOptions o; o.baseline = {1.0f, 2.0f}; return o; }()), Catch::Contains("the baseline has 2 values"));
+    CHECK(t.diagnostic("taylor_residual") == Approx(0.0f).margin(1e-5));
+    at_x.input.mean = {1.0f, 2.0f};
+    CHECK_THROWS_WITH(explain(net, x, "taylor", at_x), Catch::Contains("the baseline has 2 values"));
 }
 
 TEST_CASE("the trace records the signal at every layer; filters split it", "[explain]") {
@@ -201,12 +204,17 @@ TEST_CASE("text models are explained per word; bad requests name the problem", "
     Explanation e = explain(text, ids, "gradient-x-input");
     CHECK(e.relevance.shape() == Shape{1, 5});
     CHECK(e.relevance.values()[3] == 0.0f);  // padding embeds to zero: no relevance
-    CHECK_THROWS_WITH(explain(text, ids, "taylor"), Catch::Contains("text models are explained at their embeddings"));
+    CHECK_THROWS_WITH(explain(text, ids, "taylor"), Catch::Contains("this model reads word sequences"));
 
     Sequential tanh_net;
     tanh_net.emplace<Linear>(3, 3, rng).emplace<Tanh>().emplace<Linear>(3, 2, rng);
     Tensor x = random_tensor({1, 3}, rng, false);
-    CHECK_THROWS_WITH(explain(tanh_net, x, "deconvnet"), Catch::Contains("does not apply to layer 'Tanh'"));
+    CHECK_THROWS_WITH(explain(tanh_net, x, "deconvnet"), Catch::Contains("deconvnet does not apply to layer 'Tanh'"));
+    CHECK_THROWS_WITH(propagate(tanh_net, x, {0}, DeconvnetRule()), Catch::Contains("deconvnet does not apply to layer 'Tanh'"));
+    CHECK_THROWS_WITH(explain(tanh_net, x, "lrp-epsilon", ExplainOptions().set("epsilon", "-1")),
+                      Catch::Contains("--epsilon takes a number from 0 to 1000000, got '-1'"));
+    CHECK_THROWS_WITH(explain(tanh_net, x, "smoothgrad", [] { ExplainOptions o; o.trace = true; return o; }()),
+                      Catch::Contains("smoothgrad makes none"));
     CHECK_THROWS_WITH(explain(tanh_net, x, "gradient", for_class(5)), Catch::Contains("target class 5 does not exist"));
     CHECK_THROWS_WITH(explain(tanh_net, x, "lime"), Catch::Contains("unknown explanation method 'lime'"));
 }
@@ -216,14 +224,13 @@ TEST_CASE("SmoothGrad with one noiseless sample is the gradient; the seed fixes 
     Sequential net = small_cnn(rng);
     Tensor x = random_tensor({2, 1, 6, 6}, rng, false);
     ExplainOptions one;
-    one.samples = 1;
-    one.noise = 0.0f;
+    one.set("samples", 1).set("noise", 0.0);
     CHECK(explain(net, x, "smoothgrad", one).relevance.values() == explain(net, x, "gradient").relevance.values());
     ExplainOptions noisy;
-    noisy.samples = 5;
+    noisy.set("samples", 5);
     Tensor a = explain(net, x, "smoothgrad", noisy).relevance, b = explain(net, x, "smoothgrad", noisy).relevance;
     CHECK(a.values() == b.values());
-    noisy.seed = 2;
+    noisy.set("seed", 2);
     CHECK(explain(net, x, "smoothgrad", noisy).relevance.values() != a.values());
 }
 
@@ -234,8 +241,8 @@ TEST_CASE("integrated gradients: the completeness gap shrinks as the steps grow"
     std::vector<double> gaps;
     for (int steps : {2, 16, 256}) {
         ExplainOptions o;
-        o.samples = steps;
-        gaps.push_back(std::fabs(explain(net, x, "integrated-gradients", o).residual.at(0)));
+        o.set("samples", steps);
+        gaps.push_back(std::fabs(explain(net, x, "integrated-gradients", o).diagnostic("completeness_gap")));
     }
     INFO("gaps " << gaps[0] << " " << gaps[1] << " " << gaps[2]);
     CHECK(gaps[2] < gaps[0]);
@@ -251,13 +258,23 @@ TEST_CASE("occlusion of single pixels of a linear model gives w_i x_i", "[explai
     Tensor x = random_tensor({1, 1, 4, 4}, rng, false);
     ExplainOptions o;
     o.targets = {1};
-    o.patch = 1;
-    o.stride = 1;
+    o.set("patch", 1).set("stride", 1);
     Explanation e = explain(net, x, "occlusion", o);
     for (size_t i = 0; i < 16; ++i)
         CHECK(e.relevance.values()[i] == Approx(fc.weight().values()[16 + i] * x.values()[i]).margin(1e-6));
-    o.patch = 5;
+    o.set("patch", 5);
     CHECK_THROWS_WITH(explain(net, x, "occlusion", o), Catch::Contains("does not fit"));
+    // through a scorer, occlusion explains any model: here the same linear map, written out
+    Scorer linear_model = [&](const Tensor& batch) {
+        Tensor scores(Shape{batch.dim(0), 2});
+        for (int b = 0; b < batch.dim(0); ++b)
+            for (size_t c = 0; c < 2; ++c)
+                for (size_t i = 0; i < 16; ++i)
+                    scores.values()[size_t(b) * 2 + c] += fc.weight().values()[c * 16 + i] * batch.values()[size_t(b) * 16 + i];
+        return scores;
+    };
+    Tensor by_scorer = occlusion(linear_model, x, {1}, 4, 4, 1, 1, 1);
+    for (size_t i = 0; i < 16; ++i) CHECK(by_scorer.values()[i] == Approx(e.relevance.values()[i]).margin(1e-6));
 }
 
 TEST_CASE("Grad-CAM weighs the last convolution's maps by their mean gradient", "[explain]") {
@@ -291,7 +308,10 @@ TEST_CASE("Grad-CAM weighs the last convolution's maps by their mean gradient", 
 
     Sequential mlp;
     mlp.emplace<Linear>(4, 2, rng);
-    CHECK_THROWS_WITH(explain(mlp, random_tensor({1, 4}, rng, false), "gradcam"), Catch::Contains("has none"));
+    CHECK_THROWS_WITH(explain(mlp, random_tensor({1, 4}, rng, false), "gradcam"), Catch::Contains("explains images"));
+    ExplainOptions image_4x1;
+    image_4x1.input.height = 4, image_4x1.input.width = 1;
+    CHECK_THROWS_WITH(explain(mlp, random_tensor({1, 4}, rng, false), "gradcam", image_4x1), Catch::Contains("has none"));
 }
 
 TEST_CASE("Taylor with a root searched along the gradient is exact for a linear model", "[explain]") {
@@ -301,14 +321,14 @@ TEST_CASE("Taylor with a root searched along the gradient is exact for a linear 
     Tensor x = random_tensor({3, 5}, rng, false);
     ExplainOptions o;
     o.targets = {0};
-    o.root_search = true;
+    o.set("baseline", "search");
     Explanation e = explain(net, x, "taylor", o);
     for (size_t b = 0; b < 3; ++b) {
         if (e.logit[b] <= 0) continue;  // already below the root: explained from x itself
         double sum = 0;
         for (size_t k = 0; k < 5; ++k) sum += e.relevance.values()[b * 5 + k];
         CHECK(sum == Approx(e.logit[b]).margin(1e-4));  // f(x~) = 0 and f is linear: R sums to f(x)
-        CHECK(e.residual[b] == Approx(0.0f).margin(1e-4));
+        CHECK(e.diagnostic("taylor_residual", b) == Approx(0.0f).margin(1e-4));
     }
 }
 
@@ -318,21 +338,19 @@ TEST_CASE("on text, SmoothGrad and integrated gradients work on the embeddings, 
     text.emplace<Embedding>(9, 4, 0, rng).emplace<Transpose>(1, 2).emplace<Conv1d>(4, 3, 2, rng);
     text.emplace<ReLU>().emplace<MaxOverTime>().emplace<Linear>(3, 2, rng);
     Tensor ids(Shape{1, 6}, {3, 1, 6, 8, 0, 0});
-    ExplainOptions one;
-    one.samples = 1;
-    one.noise = 0.0f;
-    one.targets = {1};
+    ExplainOptions one = for_class(1);
+    one.set("samples", 1).set("noise", 0.0);
     CHECK(explain(text, ids, "smoothgrad", one).relevance.values() ==
           explain(text, ids, "gradient", for_class(1)).relevance.values());
     ExplainOptions steps;
     steps.targets = {1};
-    steps.samples = 256;
+    steps.set("samples", 256);
     Explanation ig = explain(text, ids, "integrated-gradients", steps);
     CHECK(ig.relevance.shape() == Shape{1, 6});
-    CHECK(std::fabs(ig.residual.at(0)) < 0.01);
+    CHECK(std::fabs(ig.diagnostic("completeness_gap")) < 0.01);
     ExplainOptions words;
     words.targets = {1};
-    words.patch = 1;
+    words.set("patch", 1);
     Explanation occ = explain(text, ids, "occlusion", words);
     text.set_training(false);
     float f = text.forward(ids).values()[1];

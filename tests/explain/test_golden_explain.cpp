@@ -1,6 +1,6 @@
 // Gradient, guided backprop and deconvnet against PyTorch on the same weights
 // (golden values from tests/golden/make_golden_explain.py).
-#include "explain/methods.hpp"
+#include "explain/explain.hpp"
 #include "helpers.hpp"
 #include "nn/conv_layers.hpp"
 #include "nn/layers.hpp"

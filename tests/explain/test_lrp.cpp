@@ -1,12 +1,14 @@
 // LRP rules: identities, conservation layer by layer, hand-computed values,
 // and the papers' formulas written out as loops on a dense layer.
-#include "explain/lrp.hpp"
-#include "app/training.hpp"
-#include "explain/methods.hpp"
+#include "explain/explain.hpp"
+#include "explain/rules/composites.hpp"
+#include "explain/rules/excitation.hpp"
+#include "explain/rules/lstm_lrp.hpp"
 #include "helpers.hpp"
 #include "nn/conv_layers.hpp"
 #include "nn/layers.hpp"
 #include "nn/lstm.hpp"
+#include "training/loop.hpp"
 #include "util/error.hpp"
 
 using namespace gb;
@@ -25,6 +27,16 @@ Sequential small_cnn(Rng& rng) {
     net.emplace<Conv2d>(1, 2, 3, rng, 1, 1).emplace<ReLU>().emplace<SumPool2d>(2, 2).emplace<Flatten>();
     net.emplace<Linear>(18, 5, rng).emplace<ReLU>().emplace<Linear>(5, 3, rng);
     return net;
+}
+
+// The rules by name, with their default parameters.
+std::unique_ptr<LrpRule> rule_named(const std::string& kind) {
+    if (kind == "lrp-0") return std::make_unique<ZeroRule>();
+    if (kind == "lrp-epsilon") return std::make_unique<EpsilonRule>(0.25f);
+    if (kind == "lrp-gamma") return std::make_unique<GammaRule>(0.25f);
+    if (kind == "lrp-zplus") return std::make_unique<ZPlusRule>();
+    if (kind == "lrp-w2") return std::make_unique<WSquareRule>();
+    return std::make_unique<FlatRule>();
 }
 
 double total(const std::vector<float>& v) {
@@ -59,8 +71,7 @@ TEST_CASE("z+, w^2, flat, and LRP-0 without biases conserve relevance at every l
                     if (np.first.find("bias") != std::string::npos)
                         std::fill(np.second.values().begin(), np.second.values().end(), 0.0f);
             }
-            LrpRule rule(kind == "lrp-0-bias-free" ? "lrp-0" : kind);
-            Propagation p = propagate(net, x, {-1}, rule, true);
+            Propagation p = propagate(net, x, {-1}, *rule_named(kind == "lrp-0-bias-free" ? "lrp-0" : kind), true);
             float f = p.logits.values()[size_t(p.targets[0])];
             if (f <= 0) continue;  // a negative logit has no positive evidence to distribute
             for (const TraceStep& t : p.trace) CHECK(t.sum == Approx(f).epsilon(1e-4));
@@ -94,7 +105,7 @@ TEST_CASE("epsilon, gamma and alpha-beta equal their formulas written as loops",
     const float* w = fc.weight().data();  // (4, 5): w[k * 5 + j]
     const float* b = fc.bias().data();
     const float* a = x.data();
-    LrpParameters p;
+    CompositeParameters p;  // the defaults
     for (int c = 0; c < 4; ++c) {
         double z_c = b[c];
         for (int j = 0; j < 5; ++j) z_c += a[j] * w[c * 5 + j];
@@ -129,8 +140,10 @@ TEST_CASE("LRP refuses layers it has no rule for, and alpha - beta other than 1"
     Sequential net;
     net.emplace<Linear>(3, 3, rng).emplace<Tanh>().emplace<Linear>(3, 2, rng);
     CHECK_THROWS_WITH(explain(net, random_tensor({1, 3}, rng, false), "lrp-epsilon"),
-                      Catch::Contains("no rule for layer 'Tanh'"));
-    CHECK_THROWS_WITH(LrpRule("lrp-alphabeta", {0.25f, 0.25f, 2.0f, 0.5f}), Catch::Contains("alpha - beta = 1"));
+                      Catch::Contains("lrp-epsilon does not apply to layer 'Tanh'"));
+    CHECK_THROWS_WITH(propagate(net, random_tensor({1, 3}, rng, false), {0}, EpsilonRule(0.25f)),
+                      Catch::Contains("lrp-epsilon does not apply to layer 'Tanh'"));
+    CHECK_THROWS_WITH(AlphaBetaRule(2.0f, 0.5f), Catch::Contains("alpha - beta = 1"));
 }
 
 TEST_CASE("zB follows its formula; deep Taylor conserves; composites choose a rule per layer", "[lrp]") {
@@ -140,7 +153,7 @@ TEST_CASE("zB follows its formula; deep Taylor conserves; composites choose a ru
     auto& fc = dynamic_cast<Linear&>(one[0]);
     fc.bias().values() = {0.0f};
     Tensor x(Shape{1, 4}, {0.1f, 0.9f, 0.5f, 0.0f});
-    LrpRule zb("lrp-zb", {0.25f, 0.25f, 2.0f, 1.0f, 0.0f, 1.0f});
+    ZBRule zb(0.0f, 1.0f);
     Propagation p = propagate(one, x, {0}, zb);
     const float* w = fc.weight().data();
     double f = p.logits.values()[0], denominator = 0;
@@ -158,18 +171,18 @@ TEST_CASE("zB follows its formula; deep Taylor conserves; composites choose a ru
     Tensor image(Shape{1, 1, 6, 6});
     for (float& v : image.values()) v = rng.uniform();
     ExplainOptions bounded;
-    bounded.bounded = true;
+    bounded.input.bounded = true;
     Explanation dt = explain(cnn, image, "deep-taylor", bounded);
     if (dt.logit[0] > 0) CHECK(total(dt.relevance.values()) == Approx(dt.logit[0]).epsilon(1e-4));
 
     // A composite of your own: LRP-0 at every layer is LRP-0.
-    LrpRule zero("lrp-0");
+    ZeroRule zero;
     CompositeRule mine("mine", [&](const LayerPass&) -> const Rule& { return zero; });
     Tensor a = propagate(cnn, image, {1}, mine).signal, b = explain(cnn, image, "lrp-0", for_class(1)).relevance;
     for (size_t k = 0; k < a.numel(); ++k) CHECK(a.values()[k] == Approx(b.values()[k]).margin(1e-6));
-    ExplainOptions unknown;
-    unknown.composite = "magic";
-    CHECK_THROWS_WITH(explain(cnn, image, "lrp", unknown), Catch::Contains("unknown LRP composite 'magic'"));
+    CHECK_THROWS_WITH(explain(cnn, image, "lrp", ExplainOptions().set("composite", "magic")),
+                      Catch::Contains("--composite takes one of epsilon-gamma-zb, alphabeta-zb, deep-taylor, got 'magic'"));
+    CHECK_THROWS_WITH(make_composite("magic", 0, true, {}), Catch::Contains("unknown LRP composite 'magic'"));
     CHECK(explain(cnn, image, "lrp", bounded).relevance.shape() == image.shape());
 }
 
@@ -207,9 +220,7 @@ TEST_CASE("pooling rules: winner-take-all or proportional max pooling, Lp poolin
             for (size_t j = 0; j < 4; ++j) CHECK(r.values()[j] == Approx(x.values()[j] * x.values()[j] / 30.0 * f));
         } else {
             CHECK(explain(net, x, "lrp-0").relevance.values() == std::vector<float>{0, 0, 0, 4});  // winner takes all
-            LrpParameters proportional;
-            proportional.max_pool_proportional = true;
-            Tensor r = propagate(net, x, {0}, LrpRule("lrp-0", proportional)).signal;
+            Tensor r = propagate(net, x, {0}, ZeroRule(MaxPooling::Proportional)).signal;
             for (size_t j = 0; j < 4; ++j) CHECK(r.values()[j] == Approx(x.values()[j] / 10.0 * f));
         }
     }
@@ -235,7 +246,7 @@ TEST_CASE("the translation trick averages the maps of shifted copies, shifted ba
     fc.bias().values() = {0};
     ExplainOptions o;
     o.translations = 1;
-    o.image_height = o.image_width = 6;
+    o.input.height = o.input.width = 6;
     Tensor xi(Shape{1, 36});
     for (float& v : xi.values()) v = rng.uniform(0.1f, 1.0f);
     Tensor r = explain(sum, xi, "lrp-0", o).relevance;
@@ -259,7 +270,7 @@ TEST_CASE("the rules on a convolution equal their formulas written as loops", "[
     const float* w = conv.weight().data();  // (3, 2, 3, 3)
     const float* b = conv.bias().data();
     auto at = [&](int c, int y, int x) { return (y < 0 || y > 4 || x < 0 || x > 4) ? 0.0f : a.values()[size_t(c * 25 + y * 5 + x)]; };
-    LrpParameters p;
+    CompositeParameters p;  // the defaults
     for (std::string kind : {"lrp-0", "lrp-epsilon", "lrp-gamma", "lrp-zplus"}) {
         INFO(kind);
         auto rho = [&](float v) {
@@ -295,7 +306,7 @@ TEST_CASE("the rules on a convolution equal their formulas written as loops", "[
                                 want[size_t(c * 25 + y * 5 + x)] += at(c, y, x) * rho(w[((o * 2 + c) * 3 + u) * 3 + v]) * s;
                             }
                 }
-        Tensor got = LrpRule(kind).propagate(pass, Rk);
+        Tensor got = rule_named(kind)->propagate(pass, Rk);
         for (size_t k = 0; k < 50; ++k) CHECK(got.values()[k] == Approx(want[k]).margin(1e-5));
     }
 }
@@ -331,7 +342,7 @@ TEST_CASE("on a trained network, z+ and deep Taylor conserve at every layer", "[
     for (int e = 0; e < 3; ++e) train_epoch(model, sgd, data, Minibatches(256, 32, 1), e);
     for (std::string name : {"lrp-zplus", "deep-taylor"}) {
         std::unique_ptr<Rule> rule = name == "deep-taylor" ? make_composite("deep-taylor", 0, true, {})
-                                                            : std::unique_ptr<Rule>(new LrpRule("lrp-zplus"));
+                                                            : std::unique_ptr<Rule>(new ZPlusRule());
         for (int i = 0; i < 5; ++i) {
             Propagation p = propagate(model.net, gather_batch(data, {i}, model.input_shape), {-1}, *rule, true);
             float f = p.logits.values()[size_t(p.targets[0])];
@@ -355,16 +366,16 @@ TEST_CASE("the LSTM rule of Arras et al. conserves relevance without biases, or 
         return s;
     };
     // with biases and bias factor 0, the biases keep a share: the words get something else than R
-    double with_biases = sum_of(LrpRule("lrp-0").propagate(pass, R), 0, 15);
+    double with_biases = sum_of(ZeroRule().propagate(pass, R), 0, 15);
     for (auto& np : lstm.parameters())
         if (np.first.find("bias") != std::string::npos) std::fill(np.second.values().begin(), np.second.values().end(), 0.0f);
     LayerPass bias_free{0, lstm, input, lstm.forward(input)};
-    Tensor r = LrpRule("lrp-0").propagate(bias_free, R);
+    Tensor r = ZeroRule().propagate(bias_free, R);
     CHECK(r.shape() == x.shape());
     for (size_t b = 0; b < 2; ++b)  // every word's relevance, summed, is the relevance of h_T
         CHECK(sum_of(r, b * 15, (b + 1) * 15) == Approx(sum_of(R, b * 4, (b + 1) * 4)).epsilon(1e-4));
     CHECK(with_biases != Approx(sum_of(R, 0, 4)).epsilon(1e-3));
-    CHECK_THROWS_WITH(LrpRule("lrp-zplus").propagate(bias_free, R), Catch::Contains("linear rule of Arras"));
+    CHECK_THROWS_WITH(ZPlusRule().propagate(bias_free, R), Catch::Contains("linear rule of Arras"));
 }
 
 TEST_CASE("LSTM rule with bias factor 1: the words plus the initial state receive the whole score", "[lrp]") {
@@ -399,8 +410,6 @@ TEST_CASE("w^2 and flat equal their formulas; zB refuses empty bounds", "[lrp]")
             CHECK(flat.relevance.values()[size_t(j)] == Approx(flat.logit[0] / 4.0).margin(1e-5));
         }
     }
-    LrpParameters empty;
-    empty.low = 1.0f;
-    empty.high = 1.0f;
-    CHECK_THROWS_WITH(LrpRule("lrp-zb", empty), Catch::Contains("bounds low < high"));
+    CHECK_THROWS_WITH(ZBRule(1.0f, 1.0f), Catch::Contains("bounds low < high"));
+    CHECK_THROWS_WITH(explain(net, x, "lrp-zb", ExplainOptions().set("bounds", "1,1")), Catch::Contains("--bounds takes two numbers"));
 }

@@ -1,24 +1,42 @@
-#include "explain/gradcam.hpp"
+#include "explain/gradient/gradcam.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "explain/propagation.hpp"
-#include "explain/rules.hpp"
+#include "explain/method.hpp"
+#include "explain/rules/relu_rules.hpp"
 #include "nn/conv_layers.hpp"
 #include "nn/layers.hpp"
 #include "util/error.hpp"
 
 namespace gb {
 
-Tensor gradcam_map(Sequential& net, const Tensor& x, const std::vector<int>& targets) {
-    size_t stop = net.size();
+namespace {
+
+// Where the feature maps A^k are: after the last Conv2d and its ReLU; net.size() if there is no Conv2d.
+size_t feature_maps_at(Sequential& net) {
     for (size_t i = net.size(); i-- > 0;)
         if (dynamic_cast<Conv2d*>(&net[i])) {
-            stop = i + 1;
-            if (stop < net.size() && dynamic_cast<ReLU*>(&net[stop])) ++stop;  // the maps after the ReLU
-            break;
+            size_t at = i + 1;
+            if (at < net.size() && dynamic_cast<ReLU*>(&net[at])) ++at;  // the maps after the ReLU
+            return at;
         }
+    return net.size();
+}
+
+// Refuses networks without a convolution, and layers after it that `family` does not cover.
+std::function<std::string(Sequential&, size_t)> needs_convolution(RuleFamily family) {
+    return [family](Sequential& net, size_t) -> std::string {
+        const size_t at = feature_maps_at(net);
+        if (at == net.size()) return "needs a convolutional layer, and this model has none (use a CNN such as lenet)";
+        return walks_with(family)(net, at);
+    };
+}
+
+}  // namespace
+
+Tensor gradcam_map(Sequential& net, const Tensor& x, const std::vector<int>& targets) {
+    const size_t stop = feature_maps_at(net);
     if (stop == net.size())
         throw Error("gradcam needs a convolutional layer, and this model has none (use a CNN such as lenet)");
     GradientRule gradient;
@@ -78,6 +96,38 @@ Tensor guided_gradcam(Sequential& net, const Tensor& x, const std::vector<int>& 
     Tensor r = propagate(net, x, targets, guided).signal;
     for (size_t k = 0; k < r.numel(); ++k) r.values()[k] *= cam.values()[k];
     return r;
+}
+
+Method gradcam_method() {
+    Method m;
+    m.name = "gradcam";
+    m.family = Family::Gradient;
+    m.paper = "Selvaraju et al. 2017, Grad-CAM";
+    m.summary = "ReLU(sum_k alpha_k A^k) at the last convolution, alpha_k the mean gradient of map k; upsampled";
+    m.inputs = {InputForm::Image};
+    m.refusal = needs_convolution(RuleFamily::Gradient);
+    m.run = [](const MethodCall& call) {
+        Explanation e = forward_explanation(call);
+        e.relevance = gradcam(call.net, call.x, call.targets);
+        return e;
+    };
+    return m;
+}
+
+Method guided_gradcam_method() {
+    Method m = gradcam_method();
+    m.name = "guided-gradcam";
+    m.summary = "guided backprop times the upsampled Grad-CAM map";
+    m.refusal = [](Sequential& net, size_t stop) {
+        std::string why = needs_convolution(RuleFamily::Gradient)(net, stop);
+        return why.empty() ? walks_with(RuleFamily::ReluModified)(net, stop) : why;
+    };
+    m.run = [](const MethodCall& call) {
+        Explanation e = forward_explanation(call);
+        e.relevance = guided_gradcam(call.net, call.x, call.targets);
+        return e;
+    };
+    return m;
 }
 
 }  // namespace gb

@@ -1,11 +1,11 @@
-// training.hpp: the training loop, evaluation, and the data sets by name,
-// shared by the command-line program and the tutorials.
+// loop.hpp: the training loop, evaluation and prediction, shared by the
+// command-line program, the tutorials, the tests and the benchmarks.
 #pragma once
 #include <functional>
 #include <string>
 #include <vector>
 
-#include "app/data.hpp"
+#include "training/data.hpp"
 #include "datasets/batches.hpp"
 #include "nn/models.hpp"
 #include "nn/optim.hpp"

@@ -1,4 +1,4 @@
-#include "app/data.hpp"
+#include "training/data.hpp"
 
 #include <algorithm>
 #include <sstream>

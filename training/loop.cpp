@@ -1,4 +1,4 @@
-#include "app/training.hpp"
+#include "training/loop.hpp"
 
 #include <algorithm>
 #include <chrono>
