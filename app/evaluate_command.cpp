@@ -9,10 +9,10 @@
 #include "app/evaluation_report.hpp"
 #include "app/explain_flags.hpp"
 #include "app/json.hpp"
-#include "explain/evaluation/chunks.hpp"
 #include "app/program.hpp"
-#include "training/loop.hpp"
+#include "explain/evaluation/chunks.hpp"
 #include "nn/serialize.hpp"
+#include "training/loop.hpp"
 #include "util/error.hpp"
 
 namespace gb {
@@ -64,12 +64,11 @@ Report run_metric(const std::string& metric, const Flags& flags, Model& model, c
     return sanity_report(results);
 }
 
-}  // namespace
 
 const std::set<std::string> kFlags{"model", "data", "metric", "methods", "samples", "first", "plot", "table", "region",
                                    "steps", "replace", "value", "sigma", "repeats", "deletions", "shifts", "points", "seed"};
 
-int evaluate(const Flags& flags, std::ostream& out) {
+int run_evaluate(const Flags& flags, std::ostream& out) {
     std::string path = flags.required("model"), metric = flags.required("metric");
     if (std::find(metrics.begin(), metrics.end(), metric) == metrics.end())
         throw Error("unknown --metric '" + metric + "': use perturbation, word-deletion, continuity or sanity");
@@ -116,6 +115,8 @@ int evaluate(const Flags& flags, std::ostream& out) {
     return 0;
 }
 
+}  // namespace
+
 Command evaluate_command() {
     return {"evaluate",
             "how good the explanations of a model are: region perturbation, word deletion, continuity, sanity",
@@ -130,7 +131,7 @@ Command evaluate_command() {
             "             (Spearman with and without absolute values; SSIM for images)\n"
             "           [--target C] [--translations R] [method parameters]\n" +
                 methods_usage(kFlags),
-            with_method_flags(kFlags), [](const Flags& flags, std::ostream& out, std::ostream&) { return evaluate(flags, out); }};
+            with_method_flags(kFlags), [](const Flags& flags, std::ostream& out, std::ostream&) { return run_evaluate(flags, out); }};
 }
 
 }  // namespace gb

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "app/json.hpp"
+#include "explain/evaluation/chunks.hpp"
 
 namespace gb {
 namespace {
@@ -43,7 +44,7 @@ Report perturbation_report(const std::vector<MethodPerturbation>& results) {
     Panel lerf{"least relevant first (LeRF)", "regions perturbed", "explained logit", {}, "bottom left"};
     std::vector<std::string> objects;
     for (const MethodPerturbation& m : results) {
-        const bool random = m.method == "random";
+        const bool random = is_random_baseline(m.method);
         r.table += "| " + m.method + " | " + fixed(m.morf.aopc()) + " | " + (random ? "-" : fixed(m.lerf.aopc())) + " | " +
                    (random ? "-" : fixed(abpc(m.morf, m.lerf))) + " | " + fixed(100 * m.morf.accuracy.back(), 1) +
                    "% | " + (random ? "-" : fixed(100 * m.negative_share, 1) + "%") + " |\n";
@@ -87,7 +88,7 @@ Report word_deletion_report(const std::vector<MethodDeletion>& results) {
         o.add("method", m.method).add("correct", m.correct).add("wrong", m.wrong);
         o.add("correct_documents", m.correct_documents).add("wrong_documents", m.wrong_documents);
         objects.push_back(o.str());
-        const bool random = m.method == "random";
+        const bool random = is_random_baseline(m.method);
         correct.series.push_back({m.method, steps_axis(m.correct.size()), percent(m.correct), random});
         wrong.series.push_back({m.method, steps_axis(m.wrong.size()), percent(m.wrong), random});
     }

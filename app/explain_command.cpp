@@ -10,10 +10,10 @@
 #include "app/flags.hpp"
 #include "app/json.hpp"
 #include "app/program.hpp"
-#include "training/loop.hpp"
 #include "explain/explain.hpp"
 #include "nn/npz.hpp"
 #include "nn/serialize.hpp"
+#include "training/loop.hpp"
 #include "util/error.hpp"
 #include "viz/html.hpp"
 #include "viz/png.hpp"
@@ -101,12 +101,11 @@ int sliding_command(const Flags& flags, std::ostream& out, Model& model, const D
     return 0;
 }
 
-}  // namespace
 
 const std::set<std::string> kFlags{"model", "data", "index", "method", "png", "npy", "html", "trace", "trace-png",
                                    "overlay", "filter", "sliding"};
 
-int explain(const Flags& flags, std::ostream& out) {
+int run_explain(const Flags& flags, std::ostream& out) {
     std::string path = flags.required("model");
     std::vector<std::string> methods = split_commas(flags.required("method"));
     std::string png = flags.text("png", ""), npy = flags.text("npy", ""), html = flags.text("html", "");
@@ -190,6 +189,8 @@ int explain(const Flags& flags, std::ostream& out) {
     return 0;
 }
 
+}  // namespace
+
 Command explain_command() {
     return {"explain",
             "heatmaps, word pages, .npy files and traces of a model's decisions",
@@ -200,7 +201,7 @@ Command explain_command() {
             "           [--sliding STRIDE --target C]  (the listed digits side by side, explained by sliding windows)\n"
             "           [method parameters]\n" +
                 methods_usage(kFlags),
-            with_method_flags(kFlags), [](const Flags& flags, std::ostream& out, std::ostream&) { return explain(flags, out); }};
+            with_method_flags(kFlags), [](const Flags& flags, std::ostream& out, std::ostream&) { return run_explain(flags, out); }};
 }
 
 }  // namespace gb

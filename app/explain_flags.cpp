@@ -97,16 +97,19 @@ std::string methods_usage(const std::set<std::string>& command_flags) {
     }
     s += "           method parameters (each method reads its own):\n";
     for (const std::string& name : parameter_names()) {
-        std::string takers;
-        const Parameter* first = nullptr;
-        for (const Method& m : catalogue())
-            if (m.takes(name)) {
-                if (!first) first = &m.parameter(name);
-                takers += (takers.empty() ? "" : ", ") + m.name;
-            }
-        s += "             --" + parameter_flag(name, command_flags) + "  " + first->help;
-        if (!first->fallback.empty()) s += "; default " + first->fallback;
-        s += "; " + first->valid() + " (" + takers + ")\n";
+        // one line per meaning: methods that share help, default and valid values share a line
+        std::vector<std::pair<std::string, std::string>> lines;  // (description, methods)
+        for (const Method& m : catalogue()) {
+            if (!m.takes(name)) continue;
+            const Parameter& p = m.parameter(name);
+            std::string line = "             --" + parameter_flag(name, command_flags) + "  " + p.help;
+            if (!p.fallback.empty()) line += "; default " + p.fallback;
+            line += "; " + p.valid();
+            auto same = std::find_if(lines.begin(), lines.end(), [&](const auto& l) { return l.first == line; });
+            if (same == lines.end()) lines.push_back({line, m.name});
+            else same->second += ", " + m.name;
+        }
+        for (const auto& [line, methods] : lines) s += line + " (" + methods + ")\n";
     }
     return s;
 }

@@ -3,11 +3,11 @@
 #include <chrono>
 #include <cstdio>
 
-#include "training/data.hpp"
 #include "app/program.hpp"
-#include "training/loop.hpp"
 #include "explain/explain.hpp"
 #include "nn/serialize.hpp"
+#include "training/data.hpp"
+#include "training/loop.hpp"
 
 using namespace gb;
 

@@ -205,6 +205,15 @@ Explanation explanation_of(const MethodCall& call, const Propagation& p) {
     return e;
 }
 
+const std::vector<InputForm> kEveryInput{InputForm::Image, InputForm::Words, InputForm::Features};
+
+Explanation signal_at_input(const MethodCall& call, const Rule& rule) {
+    Propagation p = walk(call, rule);
+    Explanation e = explanation_of(call, p);
+    e.relevance = per_input(p.signal, call.stop);
+    return e;
+}
+
 Explanation forward_explanation(const MethodCall& call) {
     Propagation p;
     p.logits = forward_until(call.net, call.x, call.net.size());

@@ -112,6 +112,8 @@ std::string input_form_name(InputForm form);  // "images", "word sequences", "fe
 InputForm input_form(Sequential& net, const Tensor& x, const InputInfo& input);
 
 struct Method {
+    Method(std::string name, Family family, std::string paper, std::string summary)
+        : name(std::move(name)), family(family), paper(std::move(paper)), summary(std::move(summary)) {}
     std::string name;
     Family family;
     std::string paper;    // "Simonyan et al. 2014", with the title's key words
@@ -138,6 +140,11 @@ struct Method {
 Propagation walk(const MethodCall& call, const Rule& rule);
 // An Explanation with the method, targets, logits and trace of a finished walk.
 Explanation explanation_of(const MethodCall& call, const Propagation& p);
+// The walk with `rule` and its signal at the input as the relevance (per word
+// on text): the whole of a propagation method that needs nothing more.
+Explanation signal_at_input(const MethodCall& call, const Rule& rule);
+// Every form of input.
+extern const std::vector<InputForm> kEveryInput;
 // An Explanation with the method, targets and logits of a forward pass on
 // call.x (for methods whose targets explain() resolved).
 Explanation forward_explanation(const MethodCall& call);

@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "training/data.hpp"
 #include "datasets/batches.hpp"
 #include "nn/models.hpp"
 #include "nn/optim.hpp"
+#include "training/data.hpp"
 
 namespace gb {
 

@@ -8,10 +8,10 @@
 #include <cstdio>
 
 #include "app/program.hpp"
-#include "training/loop.hpp"
 #include "nn/layers.hpp"
 #include "nn/ops.hpp"
 #include "nn/serialize.hpp"
+#include "training/loop.hpp"
 #include "viz/plot.hpp"
 #include "viz/png.hpp"
 

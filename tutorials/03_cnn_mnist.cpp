@@ -7,9 +7,9 @@
 #include <cstdio>
 
 #include "app/program.hpp"
-#include "training/loop.hpp"
 #include "nn/conv_layers.hpp"
 #include "nn/serialize.hpp"
+#include "training/loop.hpp"
 #include "viz/png.hpp"
 
 using namespace gb;
@@ -43,7 +43,7 @@ int run(const Flags& flags) {
     Model model = make_model("lenet", 1);
     std::printf("model (input 1x28x28):\n%s\n", model.net.describe().c_str());
 
-    // ---- training: the loop of tutorial 02, as `fit` in app/training.cpp -----
+    // ---- training: the loop of tutorial 02, as `fit` in training/loop.cpp -----
     SGD sgd(parameter_tensors(model.net), 0.05f, 0.9f);
     FitOptions report;
     report.after_epoch = [&](int e, const EpochResult& r) {

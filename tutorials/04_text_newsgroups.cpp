@@ -6,9 +6,9 @@
 #include <cstdio>
 
 #include "app/program.hpp"
-#include "training/loop.hpp"
 #include "datasets/mnist.hpp"  // data_dir()
 #include "datasets/newsgroups.hpp"
+#include "training/loop.hpp"
 
 using namespace gb;
 

@@ -6,9 +6,9 @@
 #include <cstdio>
 
 #include "app/program.hpp"
-#include "training/loop.hpp"
-#include "explain/rules/composites.hpp"
 #include "explain/explain.hpp"
+#include "explain/rules/lrp.hpp"
+#include "training/loop.hpp"
 #include "viz/png.hpp"
 
 using namespace gb;
@@ -27,10 +27,11 @@ int run(const Flags& flags) {
 
     // ---- one explanation, layer by layer ---------------------------------------
     Tensor x = gather_batch(mnist.test, {0}, model.input_shape);
-    for (std::string rule : {"lrp-epsilon", "lrp-zplus"}) {
-        LrpRule lrp(rule);
-        Propagation p = propagate(model.net, x, {-1}, lrp, true);
-        std::printf("%s on digit %d (explained class %d, logit %.4f): relevance at each layer\n", rule.c_str(),
+    EpsilonRule epsilon(0.25f);
+    ZPlusRule zplus;
+    for (const LrpRule* rule : {static_cast<const LrpRule*>(&epsilon), static_cast<const LrpRule*>(&zplus)}) {
+        Propagation p = propagate(model.net, x, {-1}, *rule, true);
+        std::printf("%s on digit %d (explained class %d, logit %.4f): relevance at each layer\n", rule->name().c_str(),
                     mnist.test.labels[0], p.targets[0], p.logits.values()[size_t(p.targets[0])]);
         for (const TraceStep& t : p.trace)
             std::printf("  %-26s %-10s sum %9.4f   (positive %8.4f, negative %8.4f)\n", t.layer.c_str(),

@@ -8,9 +8,9 @@
 #include <cstdio>
 
 #include "app/program.hpp"
-#include "training/loop.hpp"
-#include "explain/rules/composites.hpp"
 #include "explain/explain.hpp"
+#include "explain/rules/composites.hpp"
+#include "training/loop.hpp"
 #include "viz/png.hpp"
 
 using namespace gb;
@@ -40,7 +40,7 @@ int run(const Flags& flags) {
     std::vector<Tensor> maps;
     std::vector<HeatmapRow> grid;
     ExplainOptions bounded;
-    bounded.bounded = true;
+    bounded.input.bounded = true;
     for (int d : {0, 1, 2, 3}) {
         Tensor xd = gather_batch(mnist.test, {d}, model.input_shape);
         grid.push_back({mnist.test.dense.data() + size_t(d) * mnist.test.example_size, {}});
@@ -66,9 +66,7 @@ int run(const Flags& flags) {
     for (float alpha : {1.0f, 2.0f, 3.0f}) {
         double negative_share = 0;
         for (int d : {0, 1, 2, 3}) {
-            ExplainOptions o;
-            o.alpha = alpha;
-            o.beta = alpha - 1.0f;
+            ExplainOptions o = ExplainOptions().set("alpha", alpha).set("beta", alpha - 1.0f);
             Explanation e = explain(model.net, gather_batch(mnist.test, {d}, model.input_shape), "lrp-alphabeta", o);
             double pos = 0, neg = 0;
             for (float v : e.relevance.values()) (v > 0 ? pos : neg) += v;

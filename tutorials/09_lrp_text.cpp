@@ -7,8 +7,8 @@
 #include <cstdio>
 
 #include "app/program.hpp"
-#include "training/loop.hpp"
 #include "explain/explain.hpp"
+#include "training/loop.hpp"
 #include "viz/html.hpp"
 
 using namespace gb;

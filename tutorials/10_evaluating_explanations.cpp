@@ -8,8 +8,8 @@
 
 #include "app/evaluation_report.hpp"
 #include "app/program.hpp"
-#include "training/loop.hpp"
 #include "explain/evaluation/chunks.hpp"
+#include "training/loop.hpp"
 #include "util/random.hpp"
 #include "viz/png.hpp"
 
@@ -19,7 +19,7 @@ const std::vector<std::string> kMethods{"sensitivity", "gradient-x-input", "lrp-
 
 ExplainOptions for_digits() {
     ExplainOptions o;
-    o.bounded = true;  // pixels lie in [0, 1]: the composite "lrp" uses zB at the input
+    o.input.bounded = true;  // pixels lie in [0, 1]: the composite "lrp" uses zB at the input
     return o;
 }
 

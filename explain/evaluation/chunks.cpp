@@ -9,8 +9,8 @@ namespace gb {
 std::vector<std::string> with_random_baseline(const std::vector<std::string>& methods) {
     std::vector<std::string> with_random = methods;
     for (const std::string& m : methods)
-        if (m != "random") method_named(m);  // throws for an unknown name
-    if (std::find(methods.begin(), methods.end(), "random") == methods.end()) with_random.push_back("random");
+        if (!is_random_baseline(m)) method_named(m);  // throws for an unknown name
+    if (std::none_of(methods.begin(), methods.end(), is_random_baseline)) with_random.push_back("random");
     return with_random;
 }
 

@@ -13,6 +13,7 @@ namespace gb {
 // baseline a method must beat: a random order of regions or words), with
 // "random" added if it is missing. gb::Error for an unknown name.
 std::vector<std::string> with_random_baseline(const std::vector<std::string>& methods);
+inline bool is_random_baseline(const std::string& method) { return method == "random"; }
 
 // Examples [begin, end) of a batch x (B, ...).
 Tensor rows(const Tensor& x, size_t begin, size_t end);

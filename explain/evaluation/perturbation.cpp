@@ -152,7 +152,7 @@ std::vector<MethodPerturbation> region_perturbation(Sequential& net, const Tenso
         MethodPerturbation m;
         m.method = method;
         std::vector<std::vector<int>> morf(B), lerf(B);
-        if (method == "random") {
+        if (is_random_baseline(method)) {
             Rng rng(options.seed);
             for (auto& order : morf) {
                 order.resize(size_t(regions));

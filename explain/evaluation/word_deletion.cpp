@@ -66,7 +66,7 @@ std::vector<MethodDeletion> word_deletion(Sequential& net, const Tensor& ids, co
     std::vector<MethodDeletion> results;
     for (const std::string& method : methods) {
         std::vector<std::vector<int>> most(B), least(B);
-        if (method == "random") {
+        if (is_random_baseline(method)) {
             Rng rng(seed);
             std::vector<float> r(T);
             for (size_t b = 0; b < B; ++b) {

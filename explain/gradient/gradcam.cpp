@@ -99,11 +99,8 @@ Tensor guided_gradcam(Sequential& net, const Tensor& x, const std::vector<int>& 
 }
 
 Method gradcam_method() {
-    Method m;
-    m.name = "gradcam";
-    m.family = Family::Gradient;
-    m.paper = "Selvaraju et al. 2017, Grad-CAM";
-    m.summary = "ReLU(sum_k alpha_k A^k) at the last convolution, alpha_k the mean gradient of map k; upsampled";
+    Method m("gradcam", Family::Gradient, "Selvaraju et al. 2017, Grad-CAM",
+             "ReLU(sum_k alpha_k A^k) at the last convolution, alpha_k the mean gradient of map k; upsampled");
     m.inputs = {InputForm::Image};
     m.refusal = needs_convolution(RuleFamily::Gradient);
     m.run = [](const MethodCall& call) {

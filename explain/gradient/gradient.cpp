@@ -1,7 +1,7 @@
 // gradient.cpp: the gradient of the explained logit f and the two maps read
 // off it directly, by one backward walk with the chain rule at every layer.
 //
-//   gradient          R_i = df/dx_i          (saliency; Simonyan, Vedaldi, Zisserman 2014)
+//   gradient          R_i = df/dx_i          (Baehrens et al. 2010; Simonyan et al. 2014)
 //   sensitivity       R_i = (df/dx_i)^2      (Baehrens et al. 2010; Simonyan et al. 2014)
 //   gradient-x-input  R_i = x_i df/dx_i      (Shrikumar et al. 2016; on ReLU networks without
 //                                             biases, equal to LRP-0)
@@ -14,12 +14,8 @@ namespace {
 
 // A method whose relevance is relevance(g_i, x_i) of the gradient g and the input x.
 Method read_off_gradient(std::string name, std::string paper, std::string summary, float (*relevance)(float, float)) {
-    Method m;
-    m.name = std::move(name);
-    m.family = Family::Gradient;
-    m.paper = std::move(paper);
-    m.summary = std::move(summary);
-    m.inputs = {InputForm::Image, InputForm::Words, InputForm::Features};
+    Method m(std::move(name), Family::Gradient, std::move(paper), std::move(summary));
+    m.inputs = kEveryInput;
     m.refusal = walks_with(RuleFamily::Gradient);
     m.propagates = true;
     m.run = [relevance](const MethodCall& call) {
@@ -37,7 +33,7 @@ Method read_off_gradient(std::string name, std::string paper, std::string summar
 }  // namespace
 
 Method gradient_method() {
-    return read_off_gradient("gradient", "Simonyan, Vedaldi, Zisserman 2014, saliency maps", "R_i = df/dx_i", nullptr);
+    return read_off_gradient("gradient", "Baehrens et al. 2010; Simonyan et al. 2014", "R_i = df/dx_i", nullptr);
 }
 
 Method sensitivity_method() {

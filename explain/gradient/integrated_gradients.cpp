@@ -12,14 +12,12 @@
 namespace gb {
 
 Method integrated_gradients_method() {
-    Method m;
-    m.name = "integrated-gradients";
-    m.family = Family::Gradient;
-    m.paper = "Sundararajan, Taly, Yan 2017, axiomatic attribution for deep networks";
-    m.summary = "(x - x') times the gradient averaged along the path from x' to x, with the completeness gap";
+    Method m("integrated-gradients", Family::Gradient,
+             "Sundararajan, Taly, Yan 2017, axiomatic attribution for deep networks",
+             "(x - x') times the gradient averaged along the path from x' to x, with the completeness gap");
     m.parameters = {whole_parameter("samples", 50, 1, 100000, "steps of the Riemann sum along the path"),
                     choice_parameter("baseline", "zero", {"zero", "mean"}, "x': zero or the mean training input")};
-    m.inputs = {InputForm::Image, InputForm::Words, InputForm::Features};
+    m.inputs = kEveryInput;
     m.refusal = walks_with(RuleFamily::Gradient);
     m.run = [](const MethodCall& call) {
         const int steps = call.whole("samples");

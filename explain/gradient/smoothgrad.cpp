@@ -12,15 +12,12 @@
 namespace gb {
 
 Method smoothgrad_method() {
-    Method m;
-    m.name = "smoothgrad";
-    m.family = Family::Gradient;
-    m.paper = "Smilkov et al. 2017, SmoothGrad: removing noise by adding noise";
-    m.summary = "the gradient averaged over noisy copies of the input";
+    Method m("smoothgrad", Family::Gradient, "Smilkov et al. 2017, SmoothGrad: removing noise by adding noise",
+             "the gradient averaged over noisy copies of the input");
     m.parameters = {whole_parameter("samples", 50, 1, 100000, "noisy copies averaged"),
                     real_parameter("noise", "0.15", 0, 10, "sigma of the noise, as a fraction of the input's range"),
                     whole_parameter("seed", 1, 0, 2147483647, "seed of the noise")};
-    m.inputs = {InputForm::Image, InputForm::Words, InputForm::Features};
+    m.inputs = kEveryInput;
     m.refusal = walks_with(RuleFamily::Gradient);
     m.run = [](const MethodCall& call) {
         const int samples = call.whole("samples");

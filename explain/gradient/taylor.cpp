@@ -72,11 +72,8 @@ Tensor root_point(const MethodCall& call, const Propagation& at_x) {
 }  // namespace
 
 Method taylor_method() {
-    Method m;
-    m.name = "taylor";
-    m.family = Family::Gradient;
-    m.paper = "Bach et al. 2015; Montavon et al. 2018, simple Taylor decomposition";
-    m.summary = "R_i = df/dx_i|x~ (x_i - x~_i) at a root point x~, with the first-order residual";
+    Method m("taylor", Family::Gradient, "Bach et al. 2015; Montavon et al. 2018, simple Taylor decomposition",
+             "R_i = df/dx_i|x~ (x_i - x~_i) at a root point x~, with the first-order residual");
     m.parameters = {choice_parameter("baseline", "zero", {"zero", "mean", "search"},
                                      "the root point: zero, the mean training input, or f = 0 along the gradient")};
     m.inputs = {InputForm::Image, InputForm::Features};  // the root is a point of the input space

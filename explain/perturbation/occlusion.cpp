@@ -44,11 +44,9 @@ Tensor occlusion(const Scorer& score, const Tensor& x, const std::vector<int>& t
 }
 
 Method occlusion_method() {
-    Method m;
-    m.name = "occlusion";
-    m.family = Family::Perturbation;
-    m.paper = "Zeiler & Fergus 2014, visualizing and understanding convolutional networks";
-    m.summary = "the mean drop of f when a sliding patch hides the pixel (text: runs of up to 3 words)";
+    Method m("occlusion", Family::Perturbation,
+             "Zeiler & Fergus 2014, visualizing and understanding convolutional networks",
+             "the mean drop of f when a sliding patch hides the pixel (text: runs of up to 3 words)");
     m.parameters = {whole_parameter("patch", 4, 1, 1024, "side of the square patch (text: words in a run, at most 3)"),
                     whole_parameter("stride", 2, 1, 1024, "step between placements (text: 1)")};
     m.inputs = {InputForm::Image, InputForm::Words};

@@ -14,7 +14,7 @@ const std::vector<std::string>& composite_names() {
 
 std::unique_ptr<Rule> make_composite(const std::string& name, size_t first, bool bounded, const CompositeParameters& p) {
     // The rules are owned by the chooser (shared), so the composite stays valid on its own.
-    std::shared_ptr<Rule> input = bounded ? std::shared_ptr<Rule>(std::make_shared<ZBRule>(p.low, p.high, p.pooling))
+    std::shared_ptr<Rule> input = bounded ? std::shared_ptr<Rule>(std::make_shared<ZBRule>(p.bounds, p.pooling))
                                           : std::make_shared<WSquareRule>(p.pooling);
     if (name == "epsilon-gamma-zb") {
         auto gamma = std::make_shared<GammaRule>(p.gamma, p.pooling);
@@ -55,7 +55,7 @@ std::unique_ptr<Rule> composite_for(const MethodCall& call, const std::string& n
         p.alpha = call.real("alpha");
         p.beta = beta_of(call);
     }
-    std::tie(p.low, p.high) = call.interval("bounds");
+    std::tie(p.bounds.low, p.bounds.high) = call.interval("bounds");
     p.pooling = max_pooling(call);
     return make_composite(name, first_weighted(call.net, call.stop), call.options.input.bounded, p);
 }

@@ -38,7 +38,7 @@ private:
 // The parameters of the rules a composite uses.
 struct CompositeParameters {
     float epsilon = 0.25f, gamma = 0.25f, alpha = 2.0f, beta = 1.0f;
-    float low = 0.0f, high = 1.0f;  // zB's bounds, the same for every input (MNIST pixels: 0 and 1)
+    Bounds bounds;  // zB's
     MaxPooling pooling = MaxPooling::WinnerTakesAll;
 };
 

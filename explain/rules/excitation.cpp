@@ -19,12 +19,10 @@ Tensor ExcitationRule::DualZPlusRule::linear(const LinearMap& f, const Tensor& a
 namespace {
 
 Method excitation_like(std::string name, std::string summary) {
-    Method m;
-    m.name = std::move(name);
-    m.family = Family::PropagationRule;
-    m.paper = "Zhang et al. 2016, top-down neural attention by excitation backprop";
-    m.summary = std::move(summary);
-    m.inputs = {InputForm::Image, InputForm::Words, InputForm::Features};
+    Method m(std::move(name), Family::PropagationRule,
+             "Zhang et al. 2016, top-down neural attention by excitation backprop",
+             std::move(summary));
+    m.inputs = kEveryInput;
     m.refusal = walks_with(RuleFamily::Relevance);
     m.propagates = true;
     return m;
@@ -34,12 +32,7 @@ Method excitation_like(std::string name, std::string summary) {
 
 Method excitation_method() {
     Method m = excitation_like("excitation", "P(a_j) = sum_k a_j w+_jk / sum_i a_i w+_ik P(a_k), P = 1 at the class");
-    m.run = [](const MethodCall& call) {
-        Propagation p = walk(call, ExcitationRule());
-        Explanation e = explanation_of(call, p);
-        e.relevance = per_input(p.signal, call.stop);
-        return e;
-    };
+    m.run = [](const MethodCall& call) { return signal_at_input(call, ExcitationRule()); };
     return m;
 }
 

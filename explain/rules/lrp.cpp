@@ -143,15 +143,15 @@ Tensor FlatRule::linear(const LinearMap& f, const Tensor& a, const Tensor& w, co
     return four_steps(f, {{map_values(a, one), map_values(w, one), Tensor(b.shape())}}, R, tiny);
 }
 
-ZBRule::ZBRule(float low, float high, MaxPooling pooling) : LrpRule(pooling), low_(low), high_(high) {
-    if (!(low < high))
-        throw Error("lrp-zb needs bounds low < high for the inputs, got " + std::to_string(low) + " and " +
-                    std::to_string(high));
+ZBRule::ZBRule(Bounds bounds, MaxPooling pooling) : LrpRule(pooling), bounds_(bounds) {
+    if (!(bounds.low < bounds.high))
+        throw Error("lrp-zb needs bounds low < high for the inputs, got " + std::to_string(bounds.low) + " and " +
+                    std::to_string(bounds.high));
 }
 
 // z = x w - l w+ - h w-, R = x (w s) - l (w+ s) - h (w- s)
 Tensor ZBRule::linear(const LinearMap& f, const Tensor& a, const Tensor& w, const Tensor& b, const Tensor& R) const {
-    Tensor low(a.shape(), low_), high(a.shape(), high_), no_bias(b.shape());
+    Tensor low(a.shape(), bounds_.low), high(a.shape(), bounds_.high), no_bias(b.shape());
     Tensor minus_wp = map_values(map_values(w, positive), minus), minus_wn = map_values(map_values(w, negative), minus);
     return four_steps(f, {{a, w, no_bias}, {low, minus_wp, no_bias}, {high, minus_wn, no_bias}}, R, tiny);
 }

@@ -136,16 +136,21 @@ public:
     Tensor linear(const LinearMap& f, const Tensor& a, const Tensor& w, const Tensor& b, const Tensor& R) const override;
 };
 
+// The box l <= x <= h the inputs lie in, the same for every input (MNIST pixels: 0 and 1).
+struct Bounds {
+    float low = 0.0f, high = 1.0f;
+};
+
 // LRP-zB, for inputs bounded by l <= x <= h (Montavon et al. 2017):
 //   R_j = sum_k (x_j w_jk - l_j w+_jk - h_j w-_jk) / sum_i (x_i w_ik - l_i w+_ik - h_i w-_ik) R_k
 class ZBRule : public LrpRule {
 public:
-    ZBRule(float low, float high, MaxPooling pooling = MaxPooling::WinnerTakesAll);
+    explicit ZBRule(Bounds bounds, MaxPooling pooling = MaxPooling::WinnerTakesAll);
     std::string name() const override { return "lrp-zb"; }
     Tensor linear(const LinearMap& f, const Tensor& a, const Tensor& w, const Tensor& b, const Tensor& R) const override;
 
 private:
-    float low_, high_;
+    Bounds bounds_;
 };
 
 }  // namespace gb

@@ -7,6 +7,13 @@ namespace {
 
 const char* kOverview = "Bach et al. 2015; Montavon et al. 2019, layer-wise relevance propagation: an overview";
 
+// A rule whose only parameter is how max pooling passes relevance.
+template <typename SomeRule>
+Method with_pooling_only(std::string name, std::string paper, std::string summary) {
+    return lrp_method(std::move(name), std::move(paper), std::move(summary), {max_pool_parameter()}, RuleFamily::Relevance,
+                      [](const MethodCall& call) { return std::make_unique<SomeRule>(max_pooling(call)); });
+}
+
 }  // namespace
 
 Method lrp_0_method() {
@@ -42,21 +49,18 @@ Method lrp_alphabeta_method() {
 }
 
 Method lrp_zplus_method() {
-    return lrp_method("lrp-zplus", "Montavon et al. 2017, deep Taylor decomposition",
-                      "R_j = sum_k (a_j w_jk)+ / sum_i (a_i w_ik)+ R_k", {max_pool_parameter()}, RuleFamily::Relevance,
-                      [](const MethodCall& call) { return std::make_unique<ZPlusRule>(max_pooling(call)); });
+    return with_pooling_only<ZPlusRule>("lrp-zplus", "Montavon et al. 2017, deep Taylor decomposition",
+                                        "R_j = sum_k (a_j w_jk)+ / sum_i (a_i w_ik)+ R_k");
 }
 
 Method lrp_w2_method() {
-    return lrp_method("lrp-w2", "Montavon et al. 2017, deep Taylor decomposition",
-                      "R_j = sum_k w_jk^2 / sum_i w_ik^2 R_k", {max_pool_parameter()}, RuleFamily::Relevance,
-                      [](const MethodCall& call) { return std::make_unique<WSquareRule>(max_pooling(call)); });
+    return with_pooling_only<WSquareRule>("lrp-w2", "Montavon et al. 2017, deep Taylor decomposition",
+                                          "R_j = sum_k w_jk^2 / sum_i w_ik^2 R_k");
 }
 
 Method lrp_flat_method() {
-    return lrp_method("lrp-flat", "Lapuschkin et al. 2019, unmasking Clever Hans predictors",
-                      "R_j = sum_k 1 / n_k R_k: spread evenly", {max_pool_parameter()}, RuleFamily::Relevance,
-                      [](const MethodCall& call) { return std::make_unique<FlatRule>(max_pooling(call)); });
+    return with_pooling_only<FlatRule>("lrp-flat", "Lapuschkin et al. 2019, unmasking Clever Hans predictors",
+                                       "R_j = sum_k 1 / n_k R_k: spread evenly");
 }
 
 Method lrp_zb_method() {
@@ -64,7 +68,7 @@ Method lrp_zb_method() {
                       "R_j = sum_k (x_j w_jk - l w+_jk - h w-_jk) / sum_i (...) R_k, inputs in [l, h]",
                       {bounds_parameter(), max_pool_parameter()}, RuleFamily::Relevance, [](const MethodCall& call) {
                           auto [low, high] = call.interval("bounds");
-                          return std::make_unique<ZBRule>(low, high, max_pooling(call));
+                          return std::make_unique<ZBRule>(Bounds{low, high}, max_pooling(call));
                       });
 }
 

@@ -29,22 +29,13 @@ float beta_of(const MethodCall& call) { return call.given("beta") ? call.real("b
 
 Method lrp_method(std::string name, std::string paper, std::string summary, std::vector<Parameter> parameters,
                   RuleFamily layers, std::function<std::unique_ptr<Rule>(const MethodCall&)> rule) {
-    Method m;
-    m.name = std::move(name);
-    m.family = Family::PropagationRule;
-    m.paper = std::move(paper);
-    m.summary = std::move(summary);
+    Method m(std::move(name), Family::PropagationRule, std::move(paper), std::move(summary));
     m.parameters = std::move(parameters);
-    m.inputs = {InputForm::Image, InputForm::Words, InputForm::Features};
+    m.inputs = kEveryInput;
     m.refusal = walks_with(layers);
     m.propagates = true;
     m.decomposes_logit = true;
-    m.run = [rule](const MethodCall& call) {
-        Propagation p = walk(call, *rule(call));
-        Explanation e = explanation_of(call, p);
-        e.relevance = per_input(p.signal, call.stop);
-        return e;
-    };
+    m.run = [rule](const MethodCall& call) { return signal_at_input(call, *rule(call)); };
     return m;
 }
 

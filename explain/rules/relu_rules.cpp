@@ -28,20 +28,11 @@ namespace {
 // The signal a rule brings back to the input (summed per word on text).
 template <typename SomeRule>
 Method backward_signal(std::string name, std::string paper, std::string summary) {
-    Method m;
-    m.name = std::move(name);
-    m.family = Family::PropagationRule;
-    m.paper = std::move(paper);
-    m.summary = std::move(summary);
-    m.inputs = {InputForm::Image, InputForm::Words, InputForm::Features};
+    Method m(std::move(name), Family::PropagationRule, std::move(paper), std::move(summary));
+    m.inputs = kEveryInput;
     m.refusal = walks_with(RuleFamily::ReluModified);
     m.propagates = true;
-    m.run = [](const MethodCall& call) {
-        Propagation p = walk(call, SomeRule());
-        Explanation e = explanation_of(call, p);
-        e.relevance = per_input(p.signal, call.stop);
-        return e;
-    };
+    m.run = [](const MethodCall& call) { return signal_at_input(call, SomeRule()); };
     return m;
 }
 

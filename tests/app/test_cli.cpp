@@ -7,13 +7,14 @@
 #include <sstream>
 
 #include "app/cli.hpp"
-#include "training/loop.hpp"
-#include "nn/npz.hpp"
-#include "nn/text_layers.hpp"
 #include "datasets/lsa.hpp"
 #include "datasets/newsgroups.hpp"
+#include "explain/catalogue.hpp"
 #include "fake_data.hpp"
 #include "helpers.hpp"
+#include "nn/npz.hpp"
+#include "nn/text_layers.hpp"
+#include "training/loop.hpp"
 
 using namespace gb;
 using namespace gb::test;
@@ -347,4 +348,30 @@ TEST_CASE("evaluate deletes words from the posts of a text model", "[cli]") {
     REQUIRE(glassbox({"train", "--model", "bow-mlp", "--epochs", "1", "--min-count", "1", "--out", dir / "b.npz"}).code == 0);
     fails_with({"evaluate", "--model", dir / "b.npz", "--metric", "word-deletion", "--methods", "gradient"},
                "bow-mlp reads a bag of words");
+}
+
+TEST_CASE("the usage, every command's --help and `glassbox methods` come from the catalogue", "[cli]") {
+    Run help = glassbox({"explain", "--help"});
+    REQUIRE(help.code == 0);
+    for (const Method& m : catalogue()) {
+        INFO(m.name);
+        CHECK(help.out.find(m.name) != std::string::npos);
+        for (const Parameter& p : m.parameters) CHECK(help.out.find("--" + p.name + "  " + p.help.substr(0, 10)) != std::string::npos);
+    }
+    CHECK(help.out.find("usage: glassbox explain") != std::string::npos);
+    CHECK(help.out.find("glassbox train") == std::string::npos);  // one command's usage
+    Run evaluate = glassbox({"evaluate", "--help"});
+    CHECK(evaluate.out.find("--method-samples") != std::string::npos);  // --samples is evaluate's own
+    CHECK(glassbox({"train", "--help"}).out.find("--embeddings lsa|random") != std::string::npos);
+
+    Run methods = glassbox({"methods"});
+    REQUIRE(methods.code == 0);
+    for (const Method& m : catalogue()) {
+        INFO(m.name);
+        CHECK(methods.out.find(m.name) != std::string::npos);
+        CHECK(methods.out.find(m.paper) != std::string::npos);
+    }
+    Run perturbation = glassbox({"methods", "--family", "perturbation"});
+    CHECK(last_line(perturbation.out) == "{\"command\": \"methods\", \"methods\": [\"occlusion\"]}");
+    fails_with({"methods", "--family", "magic"}, "--family takes one of gradient, propagation-rule");
 }

@@ -97,7 +97,7 @@ TEST_CASE("explaining leaves the network as it was", "[catalogue]") {
     Rng rng(3);
     Tensor x = example_for(model, rng);
     model.net.set_training(true);
-    for (const std::string& method : {"gradient", "lrp", "occlusion", "smoothgrad", "gradcam"}) {
+    for (const char* method : {"gradient", "lrp", "occlusion", "smoothgrad", "gradcam"}) {
         INFO(method);
         explain(model.net, x, method, ExplainOptions().set("samples", 2));
         CHECK(model.net.training());

@@ -360,3 +360,17 @@ TEST_CASE("on text, SmoothGrad and integrated gradients work on the embeddings, 
         CHECK(occ.relevance.values()[size_t(t)] == Approx(f - text.forward(blanked).values()[1]).margin(1e-5));
     }
 }
+
+TEST_CASE("the saliency map is the gradient's largest magnitude over the channels", "[explain]") {
+    Rng rng(13);
+    Sequential net;
+    net.emplace<Conv2d>(2, 2, 3, rng, 1, 1).emplace<ReLU>().emplace<Flatten>().emplace<Linear>(2 * 4 * 4, 3, rng);
+    Tensor x = random_tensor({2, 2, 4, 4}, rng, false);
+    Tensor g = explain(net, x, "gradient", for_class(1)).relevance, s = explain(net, x, "saliency", for_class(1)).relevance;
+    for (size_t b = 0; b < 2; ++b)
+        for (size_t i = 0; i < 16; ++i) {
+            float want = std::max(std::fabs(g.values()[b * 32 + i]), std::fabs(g.values()[b * 32 + 16 + i]));
+            CHECK(s.values()[b * 32 + i] == want);
+            CHECK(s.values()[b * 32 + 16 + i] == want);
+        }
+}

@@ -153,7 +153,7 @@ TEST_CASE("zB follows its formula; deep Taylor conserves; composites choose a ru
     auto& fc = dynamic_cast<Linear&>(one[0]);
     fc.bias().values() = {0.0f};
     Tensor x(Shape{1, 4}, {0.1f, 0.9f, 0.5f, 0.0f});
-    ZBRule zb(0.0f, 1.0f);
+    ZBRule zb({0.0f, 1.0f});
     Propagation p = propagate(one, x, {0}, zb);
     const float* w = fc.weight().data();
     double f = p.logits.values()[0], denominator = 0;
@@ -410,6 +410,6 @@ TEST_CASE("w^2 and flat equal their formulas; zB refuses empty bounds", "[lrp]")
             CHECK(flat.relevance.values()[size_t(j)] == Approx(flat.logit[0] / 4.0).margin(1e-5));
         }
     }
-    CHECK_THROWS_WITH(ZBRule(1.0f, 1.0f), Catch::Contains("bounds low < high"));
+    CHECK_THROWS_WITH(ZBRule({1.0f, 1.0f}), Catch::Contains("bounds low < high"));
     CHECK_THROWS_WITH(explain(net, x, "lrp-zb", ExplainOptions().set("bounds", "1,1")), Catch::Contains("--bounds takes two numbers"));
 }
