@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """compare_explanations.py BEFORE AFTER: compares two recordings of
 record_explanations.sh. Every array must be byte-identical, or equal to
 1e-6 relative (reported); every JSON line and every refusal must be present
@@ -6,8 +6,6 @@ in both. Prints one line per difference and a summary; exits 1 on any."""
 import json
 import os
 import sys
-
-import numpy as np
 
 before, after = sys.argv[1], sys.argv[2]
 names = sorted(n for n in os.listdir(before) if n.endswith((".npy", ".json", ".err")))
@@ -24,6 +22,7 @@ for name in names:
         identical += 1
         continue
     if name.endswith(".npy"):
+        import numpy as np  # only where arrays differ byte for byte
         x, y = np.load(a), np.load(b)
         scale = max(float(np.abs(x).max()), 1e-30)
         diff = float(np.abs(x - y).max()) / scale if x.shape == y.shape else float("inf")
