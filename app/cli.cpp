@@ -22,15 +22,17 @@ namespace gb {
 namespace {
 
 const char* kTrainUsage =
-    "  train    --model NAME --data mnist|20news --out FILE.npz [--epochs N] [--batch B] [--lr X]\n"
-    "           [--optimizer sgd|adam] [--momentum M] [--weight-decay W]\n"
-    "           [--schedule cosine|constant] [--seed S] [--limit N] [--curves PLOT.png]\n"
+    "  train    --model NAME --data mnist|20news|wine|breast-cancer --out FILE.npz\n"
+    "           [--epochs N] [--batch B] [--lr X] [--optimizer sgd|adam] [--momentum M]\n"
+    "           [--weight-decay W] [--schedule cosine|constant] [--seed S] [--limit N] [--curves PLOT.png]\n"
     "           text: [--min-count N] [--max-words N] [--length N] [--strip yes|no]\n"
     "           [--embeddings lsa|random]  (word embeddings: LSA of the training posts, default for\n"
     "           textcnn, or N(0, 1), default for textlstm)\n"
-    "           models: mlp, lenet, lenet-sum, lstm (mnist); textcnn, textlstm, bow-mlp (20news)\n"
+    "           models: mlp, lenet, lenet-sum, lstm (mnist); textcnn, textlstm, bow-mlp (20news);\n"
+    "           tab-mlp (wine, breast-cancer: tables, features standardised by the training split)\n"
     "           defaults: 10 epochs, batch 64, cosine schedule; SGD lr 0.05 momentum 0.9\n"
-    "           (mlp, lenet; lr 0.01 for lenet-sum) or Adam lr 0.001 (lstm and the text models)\n";
+    "           (mlp, lenet; lr 0.01 for lenet-sum) or Adam lr 0.001 (lstm and the text models);\n"
+    "           tab-mlp: 50 epochs, batch 16, SGD lr 0.01 momentum 0.9\n";
 
 const char* kFooter = R"(
 The data folder is $GLASSBOX_DATA, or ./data (run `make data` to fill it).
@@ -51,16 +53,22 @@ int train(const Flags& flags, std::ostream& out, std::ostream& err) {
     const auto& names = model_names();
     if (std::find(names.begin(), names.end(), model_name) == names.end()) make_model(model_name, 0);  // throws the list
     InputKind kind = input_kind(model_name);
-    std::string data_name = flags.text("data", kind == InputKind::Image ? "mnist" : "20news");
+    const bool table = kind == InputKind::Table;
+    std::string data_name = flags.text("data", kind == InputKind::Image ? "mnist" : table ? "wine" : "20news");
     std::string path = flags.required("out"), curves = flags.text("curves", "");
-    int epochs = flags.whole("epochs", 10, 1, 100000), batch = flags.whole("batch", 64, 1, 1 << 20);
+    // A table has a few hundred rows: tab-mlp takes more epochs of smaller batches (50 x 16: under a
+    // second on wine and breast-cancer).
+    int epochs = flags.whole("epochs", table ? 50 : 10, 1, 100000);
+    int batch = flags.whole("batch", table ? 16 : 64, 1, 1 << 20);
     int limit = flags.whole("limit", 0, 0, 1 << 30);
     uint64_t seed = uint64_t(flags.whole("seed", 1, 0, 2147483647));
-    // Defaults: SGD with momentum for the feed-forward image models, Adam for the LSTM and the text models.
+    // Defaults: SGD with momentum for the feed-forward image models and tab-mlp, Adam for the LSTM and the
+    // text models.
     bool feed_forward_images = kind == InputKind::Image && model_name != "lstm";
-    std::string optimizer_name = flags.text("optimizer", feed_forward_images ? "sgd" : "adam");
-    // Sum pooling passes four times larger signals at each pooling layer: lenet-sum takes a smaller step.
-    float sgd_lr = model_name == "lenet-sum" ? 0.01f : 0.05f;
+    std::string optimizer_name = flags.text("optimizer", feed_forward_images || table ? "sgd" : "adam");
+    // Sum pooling passes four times larger signals at each pooling layer: lenet-sum takes a smaller step;
+    // so does tab-mlp, whose batches of 16 give noisier gradients.
+    float sgd_lr = model_name == "lenet-sum" || table ? 0.01f : 0.05f;
     float lr = flags.real("lr", optimizer_name == "adam" ? 1e-3f : sgd_lr, 0.0f, 100.0f);
     float momentum = flags.real("momentum", 0.9f, 0.0f, 0.999f), decay = flags.real("weight-decay", 0.0f, 0.0f, 1.0f);
     if (optimizer_name != "sgd" && optimizer_name != "adam")
@@ -87,7 +95,8 @@ int train(const Flags& flags, std::ostream& out, std::ostream& err) {
     DataSplits data = load_data(data_name, kind, limit, text);
     LabeledSet& train_set = data.train;
     LabeledSet& test_set = data.test;
-    Model model = make_model(model_name, seed, {data.vocabulary.size(), text.length, train_set.classes});
+    Model model =
+        make_model(model_name, seed, {data.vocabulary.size(), text.length, train_set.classes, data.table.count()});
     model.data = data.record();
     if (embeddings == "lsa") embeddings_from_lsa(model, train_set, seed);
     std::unique_ptr<Optimizer> optimizer;
@@ -166,7 +175,7 @@ int predict_command(const Flags& flags, std::ostream& out) {
     int count = flags.whole("count", 32, 1, 1024), first = flags.whole("first", 0, 0, 1 << 30);
     Model model = load_model(path);
     if (input_kind(model.name) != InputKind::Image)
-        throw Error("predict draws digits, and " + model.name + " reads text; use `glassbox eval` for it");
+        throw Error("predict draws digits, and " + model.name + " does not read images; use `glassbox eval` for it");
     check_writable(png);
     DataSplits data = data_for_model(model, flags.text("data", ""), 0);
     const LabeledSet& test_set = data.test;
@@ -212,6 +221,7 @@ const std::vector<Command>& commands() {
         explain_command(),
         evaluate_command(),
         methods_command(),
+        pick_command(),
     };
     return all;
 }

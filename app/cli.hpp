@@ -26,5 +26,6 @@ struct Command {
 Command explain_command();   // explain_command.cpp
 Command evaluate_command();  // evaluate_command.cpp
 Command methods_command();   // methods_command.cpp
+Command pick_command();      // pick_command.cpp
 
 }  // namespace gb

@@ -36,7 +36,11 @@ std::vector<int> parse_indices(const std::string& text, int count) {
     return indices;
 }
 
-void print_trace(std::ostream& out, const std::vector<TraceStep>& trace) {
+// The signal layer by layer (propagation methods), or the steps a method took.
+void print_trace(std::ostream& out, const Explanation& e) {
+    for (const std::string& step : e.steps) out << step << "\n";
+    if (e.trace.empty()) return;
+    const std::vector<TraceStep>& trace = e.trace;
     out << "signal at                          shape              sum        positive   negative\n";
     for (const TraceStep& t : trace) {
         char line[160];
@@ -57,6 +61,16 @@ JsonObject summary(const Explanation& e, const std::string& method, int index, c
     json.add("relevance_sum", positive + negative).add("positive", positive).add("negative", negative);
     if (positive - negative > 0) json.add("negative_share", -negative / (positive - negative));  // of the mass
     for (const Diagnostic& d : e.diagnostics) json.add(d.name, d.values[0]);
+    for (const auto& [name, text] : e.notes) json.add(name, text);
+    if (!e.terms.empty()) {  // a surrogate's local model: "feature +weight, ..."
+        std::string terms;
+        for (const auto& [feature, weight] : e.terms) {
+            char w[32];
+            std::snprintf(w, sizeof w, " %+.4g", weight);
+            terms += (terms.empty() ? "" : ", ") + feature + w;
+        }
+        json.add("terms", terms);
+    }
     if (data.name == "20news") {  // the most relevant words of the post, in order
         std::vector<int> order(r.size());
         for (size_t k = 0; k < order.size(); ++k) order[k] = int(k);
@@ -103,25 +117,26 @@ int sliding_command(const Flags& flags, std::ostream& out, Model& model, const D
 
 
 const std::set<std::string> kFlags{"model", "data", "index", "method", "png", "npy", "html", "trace", "trace-png",
-                                   "overlay", "filter", "sliding"};
+                                   "overlay", "filter", "sliding", "save-samples"};
 
 int run_explain(const Flags& flags, std::ostream& out) {
     std::string path = flags.required("model");
     std::vector<std::string> methods = split_commas(flags.required("method"));
     std::string png = flags.text("png", ""), npy = flags.text("npy", ""), html = flags.text("html", "");
-    std::string trace_png = flags.text("trace-png", "");
+    std::string trace_png = flags.text("trace-png", ""), samples_file = flags.text("save-samples", "");
     for (std::string yes_no : {"trace", "overlay"})
         if (flags.text(yes_no, "no") != "yes" && flags.text(yes_no, "no") != "no")
             throw Error("--" + std::string(yes_no) + " takes yes or no, got '" + flags.text(yes_no, "") + "'");
     Model model = load_model(path);
-    for (const std::string& file : {png, npy, html, trace_png})
+    for (const std::string& file : {png, npy, html, trace_png, samples_file})
         if (!file.empty()) check_writable(file);
     DataSplits data = data_for_model(model, flags.text("data", ""), 0);
     const LabeledSet& test = data.test;
     std::vector<int> indices = parse_indices(flags.required("index"), test.count());
     const bool single = indices.size() == 1 && methods.size() == 1, image = data.name == "mnist";
-    if (!single && !(npy.empty() && html.empty() && trace_png.empty()))
-        throw Error("--npy, --html and --trace-png take one --index and one --method; --png draws a grid of several");
+    if (!single && !(npy.empty() && html.empty() && trace_png.empty() && samples_file.empty()))
+        throw Error("--npy, --html, --trace-png and --save-samples take one --index and one --method; --png draws a grid "
+                    "of several");
     if (!png.empty() && !image)
         throw Error("--png draws images; " + model.name + " reads text (use --html or --npy for its word relevance)");
     if (!html.empty() && image) throw Error("--html colours the words of a post; " + model.name + " reads images");
@@ -148,7 +163,11 @@ int run_explain(const Flags& flags, std::ostream& out) {
             summaries.push_back(summary(explanations.back(), method, index, data).str());
         }
     const Explanation& first = explanations.front();
-    if (options.trace) print_trace(out, first.trace);
+    if (options.trace) print_trace(out, first);
+    if (!samples_file.empty()) {
+        if (first.saved.empty()) throw Error("--save-samples: " + methods[0] + " draws no samples (lime does)");
+        write_npz(samples_file, {first.saved, ""});
+    }
     if (!png.empty()) {
         std::vector<HeatmapRow> grid;
         for (size_t i = 0; i < indices.size(); ++i) {
@@ -183,7 +202,7 @@ int run_explain(const Flags& flags, std::ostream& out) {
         json.add_raw("explanations", list + "]");
     }
     for (auto [key, file] : {std::pair{"png", png}, std::pair{"npy", npy}, std::pair{"html", html},
-                             std::pair{"trace_png", trace_png}})
+                             std::pair{"trace_png", trace_png}, std::pair{"samples", samples_file}})
         if (!file.empty()) json.add(key, file);
     out << json.str() << std::endl;
     return 0;
@@ -199,6 +218,7 @@ Command explain_command() {
             "           [--filter LAYER:UNIT,...]  (keep what flows through these neurons / feature maps)\n"
             "           [--translations R]  (average over copies shifted by up to R pixels)\n"
             "           [--sliding STRIDE --target C]  (the listed digits side by side, explained by sliding windows)\n"
+            "           [--save-samples FILE.npz]  (lime: the neighbourhood and the local model, as NumPy arrays)\n"
             "           [method parameters]\n" +
                 methods_usage(kFlags),
             with_method_flags(kFlags), [](const Flags& flags, std::ostream& out, std::ostream&) { return run_explain(flags, out); }};

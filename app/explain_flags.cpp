@@ -84,6 +84,13 @@ ExplainOptions explain_options(const Flags& flags, const DataSplits& data, const
         o.parameters[name] = value;
     }
     if (o.parameters.count("baseline") && o.parameters.at("baseline") == "mean") o.input.mean = mean_input(data);
+    for (int id = 0; id < data.vocabulary.size(); ++id) o.input.words.push_back(data.vocabulary.word(id));
+    if (!data.table.names.empty()) {  // a table: the training rows as the model takes them, and the raw units
+        o.input.table_rows = data.train.dense;
+        o.input.table_names = data.table.names;
+        o.input.table_mean = data.table.mean;
+        o.input.table_scale = data.table.scale;
+    }
     return o;
 }
 

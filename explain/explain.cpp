@@ -63,7 +63,7 @@ Explanation explain(Sequential& net, const Tensor& x, const std::string& method,
     const Method& m = method_named(method);
     for (const auto& [name, value] : options.parameters)
         if (m.takes(name)) m.parameter(name).check(value);
-    if (!m.propagates && (options.trace || options.filter))
+    if (!m.propagates && ((options.trace && !m.has_steps) || options.filter))
         throw Error(std::string(options.trace ? "a trace" : "a filter") + " follows one backward walk through the layers, "
                     "and " + method + " makes none; use it with a propagation method (gradient, lrp-epsilon, ...)");
     const std::string refusal = m.refuses(net, x, options.input);

@@ -1,5 +1,6 @@
 #include "explain/method.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -55,7 +56,11 @@ std::vector<std::string> two_parts(const std::string& text) {
 std::string Parameter::valid() const {
     switch (type) {
         case Type::Whole: return "a whole number from " + number_text(min) + " to " + number_text(max);
-        case Type::Real: return "a number from " + number_text(min) + " to " + number_text(max);
+        case Type::Real: {
+            std::string words;  // words a number parameter also takes, e.g. "mean"
+            for (const std::string& c : choices) words += " or " + c;
+            return "a number from " + number_text(min) + " to " + number_text(max) + words;
+        }
         case Type::Interval:
             return "two numbers LOW,HIGH with " + number_text(min) + " <= LOW < HIGH <= " + number_text(max);
         case Type::Choice: {
@@ -72,7 +77,10 @@ void Parameter::check(const std::string& text) const {
     bool ok = false;
     switch (type) {
         case Type::Whole: ok = read_number(text, v) && v == std::floor(v) && v >= min && v <= max; break;
-        case Type::Real: ok = read_number(text, v) && v >= min && v <= max; break;
+        case Type::Real:
+            ok = (read_number(text, v) && v >= min && v <= max) ||
+                 std::find(choices.begin(), choices.end(), text) != choices.end();
+            break;
         case Type::Interval: {
             std::vector<std::string> parts = two_parts(text);
             ok = parts.size() == 2 && read_number(parts[0], v) && read_number(parts[1], w) && min <= v && v < w && w <= max;
@@ -141,6 +149,9 @@ std::pair<float, float> MethodCall::interval(const std::string& name) const {
     std::vector<std::string> parts = two_parts(value_of(*this, name, Parameter::Type::Interval));
     return {std::strtof(parts[0].c_str(), nullptr), std::strtof(parts[1].c_str(), nullptr)};
 }
+std::string MethodCall::text(const std::string& name) const {
+    return value_of(*this, name, method.parameter(name).type);
+}
 bool MethodCall::given(const std::string& name) const {
     method.parameter(name);
     return options.parameters.count(name) > 0;
@@ -184,7 +195,7 @@ std::string Method::refuses(Sequential& net, const Tensor& x, const InputInfo& i
         list += (list.empty() ? "" : " and ") + input_form_name(f);
     }
     if (!known) return name + " explains " + list + "; this model reads " + input_form_name(form);
-    const std::string why = refusal ? refusal(net, explainable_start(net)) : "";
+    const std::string why = refusal ? refusal(net, explainable_start(net), form, input) : "";
     return why.empty() ? "" : name + " " + why;
 }
 
@@ -230,8 +241,8 @@ Tensor per_input(const Tensor& r, size_t stop) {
     return words;
 }
 
-std::function<std::string(Sequential&, size_t)> walks_with(RuleFamily family) {
-    return [family](Sequential& net, size_t stop) -> std::string {
+Refusal walks_with(RuleFamily family) {
+    return [family](Sequential& net, size_t stop, InputForm, const InputInfo&) -> std::string {
         for (size_t i = stop; i < net.size(); ++i)
             if (std::string why = unsupported(family, net[i]); !why.empty()) return why;
         return "";

@@ -14,6 +14,7 @@
 
 #include "explain/layer_kinds.hpp"
 #include "explain/propagation.hpp"
+#include "nn/npz.hpp"
 
 namespace gb {
 
@@ -29,7 +30,7 @@ struct Parameter {
     Type type = Type::Real;
     std::string fallback;  // the default, as text; empty: derived from other parameters (see help)
     double min = 0, max = 0;           // Whole, Real; Interval: for both ends
-    std::vector<std::string> choices;  // Choice
+    std::vector<std::string> choices;  // Choice; Real: words it takes besides numbers ("mean")
     std::string help;
 
     std::string valid() const;                  // "a number from 0 to 1e+06", "one of zero, mean"
@@ -49,6 +50,11 @@ struct InputInfo {
     int height = 0, width = 0;  // images given as flat rows: their size (0: the input's last two dimensions)
     bool bounded = false;       // the values lie in a known box (pixels in [0, 1]): zB at the first layer
     std::vector<float> mean;    // one mean training input: the baseline "mean" of taylor and integrated gradients
+    std::vector<std::string> words;  // text: the word of every id, for methods that name words
+    // tables: the training rows in the model's input space (rows x features), the
+    // feature names, and raw = value * scale + mean, for methods that describe features
+    std::vector<float> table_rows, table_mean, table_scale;
+    std::vector<std::string> table_names;
 };
 
 // Everything an explanation is asked with. Methods take their own parameters
@@ -80,7 +86,11 @@ struct Explanation {
     std::vector<float> logit;       // the explained logits f(x)
     std::vector<float> logits_row;  // all logits of the first example
     std::vector<Diagnostic> diagnostics;
-    std::vector<TraceStep> trace;
+    std::vector<std::pair<std::string, std::string>> notes;  // facts as text, e.g. ("selection", "auto")
+    std::vector<std::pair<std::string, double>> terms;       // surrogates, first example: (feature, weight), largest first
+    std::vector<TraceStep> trace;   // propagation methods: the signal at every layer
+    std::vector<std::string> steps; // other methods: what they did, one line a step
+    std::vector<NpyArray> saved;    // what a method computed on the way, for a reader to redo it elsewhere
     // The diagnostic `name` of example b; gb::Error if the method did not report it.
     double diagnostic(const std::string& name, size_t b = 0) const;
 };
@@ -101,6 +111,7 @@ struct MethodCall {
     float real(const std::string& name) const;
     std::string choice(const std::string& name) const;
     std::pair<float, float> interval(const std::string& name) const;
+    std::string text(const std::string& name) const;  // as given, of any type (a number or a word)
     bool given(const std::string& name) const;  // set by the user, not defaulted
 };
 
@@ -122,9 +133,10 @@ struct Method {
     std::vector<InputForm> inputs;  // the forms of input it explains
     // "" if the method can explain this network, else why not, to follow the
     // method's name ("does not apply to layer ...", "needs a convolutional
-    // layer ..."); `stop` as in MethodCall.
-    std::function<std::string(Sequential& net, size_t stop)> refusal;
+    // layer ...", "needs the training rows ..."); `stop` as in MethodCall.
+    std::function<std::string(Sequential& net, size_t stop, InputForm form, const InputInfo& input)> refusal;
     bool propagates = false;        // one backward walk: --trace and --filter apply
+    bool has_steps = false;         // its trace is the steps it took (Explanation::steps)
     bool decomposes_logit = false;  // relevance sums to f(x) up to what biases and stabilisers absorb:
                                     // the diagnostic "absorbed" = f(x) - sum R is added
     std::function<Explanation(const MethodCall&)> run;
@@ -152,6 +164,7 @@ Explanation forward_explanation(const MethodCall& call);
 // -> (B, T), a word's relevance being the sum over its embedding dimensions.
 Tensor per_input(const Tensor& r, size_t stop);
 // refusal for methods that walk the whole network with rules of `family`.
-std::function<std::string(Sequential&, size_t)> walks_with(RuleFamily family);
+using Refusal = std::function<std::string(Sequential&, size_t, InputForm, const InputInfo&)>;
+Refusal walks_with(RuleFamily family);
 
 }  // namespace gb

@@ -9,7 +9,8 @@
 namespace gb {
 
 const std::vector<std::string>& model_names() {
-    static const std::vector<std::string> names{"mlp", "lenet", "lenet-sum", "lstm", "textcnn", "textlstm", "bow-mlp"};
+    static const std::vector<std::string> names{"mlp",     "lenet",    "lenet-sum", "lstm",
+                                                "textcnn", "textlstm", "bow-mlp",   "tab-mlp"};
     return names;
 }
 
@@ -73,6 +74,17 @@ Model make_model(const std::string& name, uint64_t seed, const ModelSize& size) 
         m.input_shape = {size.vocabulary};
         m.net.emplace<Linear>(size.vocabulary, 256, rng).emplace<ReLU>().emplace<Dropout>(0.5f, seed + 1);
         m.net.emplace<Linear>(256, size.classes, rng);
+        return m;
+    }
+    if (name == "tab-mlp") {
+        // standardised features -> 32 ReLU units -> 32 ReLU units -> linear
+        if (size.features < 1 || size.classes < 2)
+            throw Error("model 'tab-mlp' needs the number of features and at least two classes from its data; "
+                        "train it with --data wine or --data breast-cancer");
+        m.input_shape = {size.features};
+        m.net.emplace<Linear>(size.features, 32, rng).emplace<ReLU>();
+        m.net.emplace<Linear>(32, 32, rng).emplace<ReLU>();
+        m.net.emplace<Linear>(32, size.classes, rng);
         return m;
     }
     std::string known;

@@ -13,6 +13,8 @@
 //   textlstm    embedding, an LSTM over the words of each post (its padding
 //               skipped), linear on the last hidden state.
 //   bow-mlp     an MLP on tf-idf bags of words, the baseline.
+//   tab-mlp     features -> 32 -> 32 -> classes with ReLU, on the standardised
+//               rows of a table (wine, breast-cancer).
 #pragma once
 #include <string>
 #include <vector>
@@ -28,11 +30,14 @@ struct Model {
     std::string data;   // what it was trained on, as the data loader records it ("mnist", ...)
 };
 
-// The sizes a text model takes from its data; images models ignore them.
+// The sizes text and tabular models take from their data; image models ignore
+// them. The defaults of classes and features are those of MNIST and wine;
+// `glassbox train` always passes its data's.
 struct ModelSize {
     int vocabulary = 0;  // words, including <pad> (id 0) and <unk>
     int length = 0;      // word ids per document (sequence models)
     int classes = 10;
+    int features = 13;   // values per row of a table (tab-mlp)
 };
 
 const std::vector<std::string>& model_names();

@@ -126,3 +126,31 @@ inline void write_tree(const std::string& root, const std::vector<std::pair<std:
 }
 
 }  // namespace gb::test
+
+namespace gb::test {
+
+// ---- tables ------------------------------------------------------------------
+
+// A table in the layout of data/tabular/*.csv: a header f0,f1,...,class, then
+// `rows` rows sorted by class (as wine.csv is), class_0 .. class_{classes-1}
+// in equal runs. Feature f of row i, of class c, is 10 c + f + 0.1 (i mod 7):
+// the classes lie far apart, so a small model separates them at once.
+inline std::string table_csv(int rows, int features, int classes) {
+    std::string s;
+    for (int f = 0; f < features; ++f) s += "f" + std::to_string(f) + ",";
+    s += "class\n";
+    for (int i = 0; i < rows; ++i) {
+        int c = i * classes / rows;
+        for (int f = 0; f < features; ++f) s += std::to_string(10 * c + f) + "." + std::to_string(i % 7) + ",";
+        s += "class_" + std::to_string(c) + "\n";
+    }
+    return s;
+}
+
+// Writes table_csv(...) as <dir>/tabular/<file> (wine.csv or breast_cancer.csv).
+inline void write_table(const TempDir& dir, const std::string& file, int rows, int features, int classes) {
+    (void)std::system(("mkdir -p '" + dir.path + "/tabular'").c_str());
+    write(dir / ("tabular/" + file), table_csv(rows, features, classes));
+}
+
+}  // namespace gb::test

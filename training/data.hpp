@@ -1,5 +1,6 @@
-// data.hpp: the data sets by name ("mnist", "20news"), as labeled examples in
-// the form a model takes: images, word-id sequences, or bags of words.
+// data.hpp: the data sets by name ("mnist", "20news", "wine", "breast-cancer"),
+// as labeled examples in the form a model takes: images, word-id sequences,
+// bags of words, or standardised rows of a table.
 #pragma once
 #include <string>
 #include <vector>
@@ -26,7 +27,7 @@ struct LabeledSet {
 };
 
 // How a model wants its input.
-enum class InputKind { Image, Sequence, BagOfWords };
+enum class InputKind { Image, Sequence, BagOfWords, Table };
 InputKind input_kind(const std::string& model_name);
 
 // How 20 Newsgroups posts become model input. The settings are recorded in
@@ -40,22 +41,49 @@ struct TextSettings {
     int train_limit = 0;     // > 0: the vocabulary comes from that many training posts (a quick run)
 };
 
+// The tables "wine" and "breast-cancer" ($GLASSBOX_DATA/tabular/wine.csv,
+// breast_cancer.csv; datasets/csv.hpp reads them) come without a train/test
+// split. Ours is fixed and stratified: within each class, counting its rows
+// in file order from 0, every kTableTestEvery-th row (k % 4 == 0) is a test
+// row, the rest train. Wine: 133 train, 45 test; breast cancer: 426 train,
+// 143 test. Both splits keep the rows in file order.
+constexpr int kTableTestEvery = 4;
+
+// The columns of a table and how its features were standardised. A model
+// reads z = (raw - mean) / scale, feature by feature, with mean and scale
+// computed on the whole training split (population standard deviation; a
+// constant feature gets scale 1), so the same file always gives the same
+// scaling. A tabular explainer works in raw units with to_raw/standardize.
+struct TableFeatures {
+    std::vector<std::string> names;          // one per feature, as in the CSV header
+    std::vector<float> mean, scale;          // one per feature: raw = z * scale + mean
+    std::vector<float> train_raw, test_raw;  // each split's rows as read from the file (count x features)
+    std::vector<int> train_rows, test_rows;  // each example's row in the file (0: the first after the header)
+
+    int count() const { return int(names.size()); }
+    void to_raw(const float* z, float* raw) const;       // one example: count() values each
+    void standardize(const float* raw, float* z) const;  // the inverse
+};
+
 struct DataSplits {
-    std::string name;  // "mnist" or "20news"
+    std::string name;  // "mnist", "20news", "wine" or "breast-cancer"
     LabeledSet train, test;
     std::vector<std::string> class_names;
     Vocabulary vocabulary;          // 20news only
     TextSettings text;              // 20news only
     std::vector<std::string> test_texts;  // 20news only: the posts, as the model saw them
-    std::string record() const;     // "mnist", or "20news min_count 2 max_words 20000 length 400 strip 1"
+    TableFeatures table;            // wine and breast-cancer only; train/test hold the standardised rows
+    std::string record() const;     // "mnist", "wine", "breast-cancer", or
+                                    // "20news min_count 2 max_words 20000 length 400 strip 1"
                                     // (and " train_limit N" after a run on part of the training posts)
 };
 
 // The data set `name` for a model taking `kind` input; a limit > 0 keeps that
 // many examples of a split (MNIST: the first ones; 20 Newsgroups, whose posts
-// come sorted by group: evenly spaced ones). The training split's limit is
+// come sorted by group, and the tables: evenly spaced ones; a table's scaling
+// still comes from its whole training split). The training split's limit is
 // text.train_limit. Throws gb::Error for an unknown name or a
-// model/data mismatch (a CNN on text).
+// model/data mismatch (a CNN on text, an MLP for digits on a table).
 DataSplits load_data(const std::string& name, InputKind kind, int test_limit = 0, const TextSettings& text = {});
 // MNIST, the first `limit` examples of each split (0: all), for the tutorials.
 DataSplits load_mnist_data(int limit = 0);
@@ -65,7 +93,8 @@ DataSplits load_data_from_record(const std::string& record, InputKind kind, int 
 // The data a saved model was trained on, from its record (or `data_flag`
 // for a model file without one), with the test split limited to test_limit.
 // Throws gb::Error if the flag names other data than the record, or if a text
-// model's vocabulary does not match the one rebuilt from the data.
+// model's vocabulary or a tabular model's number of features does not match
+// the data.
 DataSplits data_for_model(Model& model, const std::string& data_flag, int test_limit);
 
 }  // namespace gb

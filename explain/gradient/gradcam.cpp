@@ -25,11 +25,11 @@ size_t feature_maps_at(Sequential& net) {
 }
 
 // Refuses networks without a convolution, and layers after it that `family` does not cover.
-std::function<std::string(Sequential&, size_t)> needs_convolution(RuleFamily family) {
-    return [family](Sequential& net, size_t) -> std::string {
+Refusal needs_convolution(RuleFamily family) {
+    return [family](Sequential& net, size_t, InputForm form, const InputInfo& input) -> std::string {
         const size_t at = feature_maps_at(net);
         if (at == net.size()) return "needs a convolutional layer, and this model has none (use a CNN such as lenet)";
-        return walks_with(family)(net, at);
+        return walks_with(family)(net, at, form, input);
     };
 }
 
@@ -115,9 +115,9 @@ Method guided_gradcam_method() {
     Method m = gradcam_method();
     m.name = "guided-gradcam";
     m.summary = "guided backprop times the upsampled Grad-CAM map";
-    m.refusal = [](Sequential& net, size_t stop) {
-        std::string why = needs_convolution(RuleFamily::Gradient)(net, stop);
-        return why.empty() ? walks_with(RuleFamily::ReluModified)(net, stop) : why;
+    m.refusal = [](Sequential& net, size_t stop, InputForm form, const InputInfo& input) {
+        std::string why = needs_convolution(RuleFamily::Gradient)(net, stop, form, input);
+        return why.empty() ? walks_with(RuleFamily::ReluModified)(net, stop, form, input) : why;
     };
     m.run = [](const MethodCall& call) {
         Explanation e = forward_explanation(call);

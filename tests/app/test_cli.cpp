@@ -276,7 +276,7 @@ TEST_CASE("explain draws a heatmap, writes the relevance, prints a trace, and re
                "has units 0-99, not 500");
     fails_with({"explain", "--model", dir / "m.npz", "--index", "0", "--method", "gradient", "--target", "10"},
                "target class 10 does not exist");
-    fails_with({"explain", "--model", dir / "m.npz", "--index", "0", "--method", "lime"}, "unknown explanation method");
+    fails_with({"explain", "--model", dir / "m.npz", "--index", "0", "--method", "magic"}, "unknown explanation method");
     REQUIRE(glassbox({"train", "--model", "lstm", "--epochs", "1", "--out", dir / "lstm.npz"}).code == 0);
     fails_with({"explain", "--model", dir / "lstm.npz", "--index", "0", "--method", "deconvnet"},
                "does not apply to layer 'LSTM 28 128'");
@@ -374,4 +374,38 @@ TEST_CASE("the usage, every command's --help and `glassbox methods` come from th
     Run perturbation = glassbox({"methods", "--family", "perturbation"});
     CHECK(last_line(perturbation.out) == "{\"command\": \"methods\", \"methods\": [\"occlusion\"]}");
     fails_with({"methods", "--family", "magic"}, "--family takes one of gradient, propagation-rule");
+}
+
+TEST_CASE("tab-mlp trains on a table, evaluates with the same split and scaling, and refuses other data", "[cli]") {
+    TempDir dir;
+    write_table(dir, "wine.csv", 60, 4, 3);  // 45 training rows, 15 test rows
+    DataDir data(dir.path);
+    Run train = glassbox({"train", "--model", "tab-mlp", "--data", "wine", "--epochs", "20", "--out", dir / "t.npz"});
+    INFO(train.err);
+    REQUIRE(train.code == 0);
+    std::string json = last_line(train.out);
+    CHECK(json.find("\"data\": \"wine\"") != std::string::npos);
+    CHECK(json.find("\"optimizer\": \"sgd\", \"lr\": 0.01,") != std::string::npos);  // tab-mlp's defaults
+    CHECK(json.find("\"batch\": 16,") != std::string::npos);
+    CHECK(json.find("\"train_examples\": 45, \"test_examples\": 15") != std::string::npos);
+    CHECK(json.find("\"test_accuracy\": 1}") != std::string::npos);  // the classes lie far apart
+    CHECK(glassbox({"train", "--model", "tab-mlp", "--epochs", "20", "--out", dir / "default.npz"}).code == 0);  // wine
+
+    Run eval = glassbox({"eval", "--model", dir / "t.npz"});  // the record "wine" rebuilds split and scaling
+    INFO(eval.err);
+    REQUIRE(eval.code == 0);
+    CHECK(last_line(eval.out).find("\"data\": \"wine\", \"test_examples\": 15") != std::string::npos);
+    CHECK(last_line(eval.out).find("\"test_accuracy\": 1}") != std::string::npos);
+
+    fails_with({"train", "--model", "mlp", "--data", "wine", "--out", dir / "m.npz"},
+               "wine is a table of numeric features; use --model tab-mlp");
+    fails_with({"train", "--model", "tab-mlp", "--data", "mnist", "--out", dir / "m.npz"},
+               "reads a table of features, and mnist holds images");
+    fails_with({"train", "--model", "tab-mlp", "--data", "breast-cancer", "--out", dir / "m.npz"},
+               "breast_cancer.csv not found; run `make data`");
+    fails_with({"eval", "--model", dir / "t.npz", "--data", "breast-cancer"}, "trained on wine, not breast-cancer");
+    write_table(dir, "wine.csv", 60, 5, 3);  // the table changes: one more feature
+    fails_with({"eval", "--model", dir / "t.npz"}, "the model reads inputs of shape (4,), and wine has 5 features");
+    write(dir / "tabular/wine.csv", "f0,f1,class\n1,2,a\n3,,b\n");
+    fails_with({"eval", "--model", dir / "t.npz"}, "wine.csv line 3, column 2 (f1): the cell is empty");
 }

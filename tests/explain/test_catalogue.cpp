@@ -85,7 +85,7 @@ TEST_CASE("every descriptor is complete, with valid defaults", "[catalogue]") {
             if (!p.fallback.empty()) CHECK_NOTHROW(p.check(p.fallback));
         }
     }
-    CHECK_THROWS_WITH(method_named("lime"), Catch::Contains("choose one of: gradient,"));
+    CHECK_THROWS_WITH(method_named("magic"), Catch::Contains("choose one of: gradient,"));
     const Method& smoothgrad = method_named("smoothgrad");
     CHECK_THROWS_WITH(smoothgrad.parameter("samples").check("0"), Catch::Contains("--samples takes a whole number from 1"));
     CHECK_THROWS_WITH(smoothgrad.parameter("noise").check("x"), Catch::Contains("got 'x'"));

@@ -216,7 +216,7 @@ TEST_CASE("text models are explained per word; bad requests name the problem", "
     CHECK_THROWS_WITH(explain(tanh_net, x, "smoothgrad", [] { ExplainOptions o; o.trace = true; return o; }()),
                       Catch::Contains("smoothgrad makes none"));
     CHECK_THROWS_WITH(explain(tanh_net, x, "gradient", for_class(5)), Catch::Contains("target class 5 does not exist"));
-    CHECK_THROWS_WITH(explain(tanh_net, x, "lime"), Catch::Contains("unknown explanation method 'lime'"));
+    CHECK_THROWS_WITH(explain(tanh_net, x, "magic"), Catch::Contains("unknown explanation method 'magic'"));
 }
 
 TEST_CASE("SmoothGrad with one noiseless sample is the gradient; the seed fixes the noise", "[explain]") {
