@@ -43,6 +43,12 @@ smoke "glassbox explain" "$build/glassbox" explain --model "$scratch/mlp.npz" --
 smoke "glassbox train bow-mlp" "$build/glassbox" train --model bow-mlp --data 20news --epochs 1 --limit 1000 \
                          --out "$scratch/bow.npz"
 smoke "glassbox eval bow-mlp" "$build/glassbox" eval --model "$scratch/bow.npz" --limit 1000
+smoke "glassbox explain lime" "$build/glassbox" explain --model "$scratch/mlp.npz" --index 0 --method lime \
+                         --samples 300 --png "$scratch/lime.png" --save-samples "$scratch/lime.npz" --trace yes
+smoke "glassbox train tab-mlp" "$build/glassbox" train --model tab-mlp --data wine --out "$scratch/wine.npz"
+smoke "glassbox explain lime table" "$build/glassbox" explain --model "$scratch/wine.npz" --index 0 --method lime
+smoke "glassbox pick"    "$build/glassbox" pick --model "$scratch/wine.npz" --instances 8 --budget 2 --samples 500
+smoke "glassbox methods" "$build/glassbox" methods
 # Each tutorial with the arguments of a quick run; a tutorial missing here fails.
 declare -A tutorial_args=(
     [01_autodiff]=""
