@@ -175,7 +175,14 @@ int run_explain(const Flags& flags, std::ostream& out) {
             for (size_t m = 0; m < methods.size(); ++m)
                 grid.back().maps.push_back(explanations[i * methods.size() + m].relevance.data());
         }
-        save_heatmap_grid(png, grid, 28, 28, flags.text("overlay", "no") == "yes", single ? 8 : 4);
+        const NpyArray* segments = nullptr;  // a surrogate over superpixels: their outlines
+        for (const NpyArray& a : first.saved)
+            if (a.name == "segments") segments = &a;
+        if (single && segments && segments->values.size() == 784)
+            save_outlined_segments(png, grid[0].image, first.relevance.data(),
+                                   std::vector<int>(segments->values.begin(), segments->values.end()), 28, 28);
+        else
+            save_heatmap_grid(png, grid, 28, 28, flags.text("overlay", "no") == "yes", single ? 8 : 4);
     }
     if (!trace_png.empty()) {
         std::vector<SignalMap> steps;

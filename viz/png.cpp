@@ -104,6 +104,27 @@ void save_heatmap_grid(const std::string& path, const std::vector<HeatmapRow>& g
     canvas.save_png(path);
 }
 
+void save_outlined_segments(const std::string& path, const float* image, const float* map, const std::vector<int>& segments,
+                            int rows, int cols, int zoom) {
+    const int gap = 6, cell = cols * zoom + gap;
+    Canvas canvas(3 * cell, rows * zoom, {255, 255, 255});
+    canvas.draw_grey(0, 0, image, rows, cols, zoom);
+    canvas.draw_grey(cell, 0, image, rows, cols, zoom);
+    auto segment = [&](int i, int j) { return i < 0 || j < 0 || i >= rows || j >= cols ? -1 : segments[size_t(i * cols + j)]; };
+    for (int i = 0; i < rows; ++i)
+        for (int j = 0; j < cols; ++j) {  // a pixel on the border of a weighted segment
+            const float w = map[i * cols + j];
+            const int s = segment(i, j);
+            if (w == 0.0f || (segment(i - 1, j) == s && segment(i + 1, j) == s && segment(i, j - 1) == s && segment(i, j + 1) == s))
+                continue;
+            canvas.fill(cell + j * zoom, i * zoom, zoom, zoom, w > 0 ? Rgb{220, 30, 30} : Rgb{30, 60, 220});
+        }
+    float scale = 0.0f;
+    for (int k = 0; k < rows * cols; ++k) scale = std::max(scale, std::fabs(map[k]));
+    canvas.draw_signed(2 * cell, 0, map, rows, cols, zoom, scale);
+    canvas.save_png(path);
+}
+
 void save_signal_maps(const std::string& path, const std::vector<SignalMap>& rows) {
     const int gap = 6, tile = 56;  // every tile about 56 pixels on its longer side
     struct Layout { int tiles, h, w, zoom; };

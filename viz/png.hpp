@@ -52,6 +52,13 @@ struct HeatmapRow {
 void save_heatmap_grid(const std::string& path, const std::vector<HeatmapRow>& grid, int rows, int cols,
                        bool overlay = false, int zoom = 4);
 
+// A surrogate's explanation over superpixels: the grey image, the image with
+// the outline of every segment whose weight is not 0 (red: positive, blue:
+// negative), and the map itself. segments: the segment of every pixel;
+// map: the weight of every pixel (its segment's).
+void save_outlined_segments(const std::string& path, const float* image, const float* map, const std::vector<int>& segments,
+                            int rows, int cols, int zoom = 8);
+
 // Signals at several places of a network (a trace), one row each: a map of
 // shape (C, H, W) as C tiles, anything else as one square-ish tile; each row
 // scaled to its own largest |value| (the names are for the caller's legend).
