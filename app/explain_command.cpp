@@ -71,13 +71,14 @@ JsonObject summary(const Explanation& e, const std::string& method, int index, c
         }
         json.add("terms", terms);
     }
-    if (data.name == "20news") {  // the most relevant words of the post, in order
+    if (data.name == "20news") {  // the most relevant words of the post, in order (a bag of words: feature k is word k)
+        const bool bag = data.test.dense.empty();
         std::vector<int> order(r.size());
         for (size_t k = 0; k < order.size(); ++k) order[k] = int(k);
         std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return r[size_t(a)] > r[size_t(b)]; });
         std::string words;
         for (size_t k = 0; k < std::min<size_t>(10, order.size()); ++k) {
-            int id = int(data.test.dense[size_t(index) * data.test.example_size + size_t(order[k])]);
+            int id = bag ? order[k] : int(data.test.dense[size_t(index) * data.test.example_size + size_t(order[k])]);
             if (id != Vocabulary::pad) words += (words.empty() ? "" : " ") + data.vocabulary.word(id);
         }
         json.add("top_words", words);
@@ -147,8 +148,9 @@ int run_explain(const Flags& flags, std::ostream& out) {
     if (flags.has("filter")) {
         std::string spec = flags.text("filter", "");
         size_t colon = spec.find(':');
+        const std::string layer_text = colon == std::string::npos ? "" : spec.substr(0, colon);
         char* end = nullptr;
-        long layer = colon == std::string::npos ? -1 : std::strtol(spec.substr(0, colon).c_str(), &end, 10);
+        long layer = layer_text.empty() ? -1 : std::strtol(layer_text.c_str(), &end, 10);
         if (layer < 0 || *end != '\0') throw Error("--filter takes LAYER:UNIT[,UNIT...], e.g. 3:0,5; got '" + spec + "'");
         filter.layer = size_t(layer);
         for (const std::string& u : split_commas(spec.substr(colon + 1))) filter.units.push_back(std::atoi(u.c_str()));

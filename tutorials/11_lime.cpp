@@ -9,6 +9,9 @@
 #include <cstdio>
 #include <functional>
 #include <set>
+#include <chrono>
+static auto T0=std::chrono::steady_clock::now();
+static void tick(const char*w){fprintf(stderr,"[%6.1f s] %s\n",std::chrono::duration<double>(std::chrono::steady_clock::now()-T0).count(),w);}
 
 #include "app/evaluation_report.hpp"
 #include "app/program.hpp"
@@ -225,6 +228,7 @@ void post(int epochs, int limit, const std::string& out) {
     embeddings_from_lsa(model, news.train, 1);  // as `glassbox train --model textcnn` trains it
     Adam adam(parameter_tensors(model.net), 0.001f);
     fit(model, adam, news.train, epochs);
+    tick("textcnn trained");
     std::printf("\ntextcnn, %d epochs: test accuracy %.2f%%\n", epochs, 100 * evaluate(model, news.test).accuracy);
     const int index = std::min(5, news.test.count() - 1);
     Tensor ids = gather_batch(news.test, {index}, model.input_shape);
@@ -233,6 +237,7 @@ void post(int epochs, int limit, const std::string& out) {
     Explanation e = explain(model.net, ids, "lime", o);
     std::printf("test post %d (%s), explained: %s\n", index, news.class_names[size_t(news.test.labels[size_t(index)])].c_str(),
                 news.class_names[size_t(e.targets[0])].c_str());
+    tick("post explained");
     for (const std::string& line : e.steps) std::printf("  %s\n", line.c_str());
     const std::string& words = news.test_texts[size_t(index)];
     save_text_heatmap(out + "/post.html", words, word_spans(words, e.relevance.values()),
@@ -278,10 +283,11 @@ int run(const Flags& flags) {
     SGD sgd(parameter_tensors(model.net), 0.05f, 0.9f);
     fit(model, sgd, mnist.train, epochs);
     std::printf("lenet, %d epochs: test accuracy %.2f%%\n\n", epochs, 100 * evaluate(model, mnist.test).accuracy);
-    digit_step_by_step(model, mnist.test, out);
-    lime_against_lrp(model, mnist.test, digits, out);
-    post(text_epochs, limit, out);
-    wine(out);
+    tick("trained");
+    digit_step_by_step(model, mnist.test, out);tick("digit");
+    lime_against_lrp(model, mnist.test, digits, out);tick("aopc");
+    post(text_epochs, limit, out);tick("post");
+    wine(out);tick("wine");
     std::printf("\nwrote the pictures and post.html to %s\n", out.c_str());
     return 0;
 }

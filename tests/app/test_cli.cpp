@@ -204,6 +204,18 @@ TEST_CASE("text models train and evaluate, and refuse a vocabulary they were not
     CHECK(html.find("explained alt.atheism") != std::string::npos);
     CHECK(glassbox({"explain", "--model", dir / "textcnn.npz", "--index", "2", "--method", "gradient", "--png",
                     dir / "x.png"}).err.find("--png draws images") != std::string::npos);
+    // a bag of words: its features are the vocabulary's words
+    Run bag = glassbox({"explain", "--model", dir / "bow-mlp.npz", "--index", "2", "--method", "gradient-x-input"});
+    INFO(bag.err);
+    REQUIRE(bag.code == 0);
+    CHECK(last_line(bag.out).find("\"top_words\": \"") != std::string::npos);
+    // LIME on a post: its words, with their weights
+    Run lime = glassbox({"explain", "--model", dir / "textcnn.npz", "--index", "2", "--method", "lime", "--samples", "200",
+                         "--html", dir / "lime.html", "--save-samples", dir / "lime.npz"});
+    INFO(lime.err);
+    REQUIRE(lime.code == 0);
+    CHECK(last_line(lime.out).find("\"terms\": \"") != std::string::npos);
+    CHECK(read_npz(dir / "lime.npz").find("rows")->shape[0] == 200);
     // Trained on part of the posts: evaluation rebuilds the vocabulary from the same part.
     Run part = glassbox({"train", "--model", "textcnn", "--epochs", "1", "--limit", "30", "--min-count", "1",
                          "--out", dir / "part.npz"});
