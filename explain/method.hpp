@@ -122,6 +122,11 @@ std::string input_form_name(InputForm form);  // "images", "word sequences", "fe
 // flat rows of a known height x width), or else feature vectors.
 InputForm input_form(Sequential& net, const Tensor& x, const InputInfo& input);
 
+// "" if a method can explain this network and input, else why not, to follow
+// the method's name ("does not apply to layer ...", "needs a convolutional
+// layer ...", "explains feature vectors as a table: it needs ..."); `stop` as in MethodCall.
+using Refusal = std::function<std::string(Sequential& net, size_t stop, InputForm form, const InputInfo& input)>;
+
 struct Method {
     Method(std::string name, Family family, std::string paper, std::string summary)
         : name(std::move(name)), family(family), paper(std::move(paper)), summary(std::move(summary)) {}
@@ -131,10 +136,7 @@ struct Method {
     std::string summary;  // one line: what it computes
     std::vector<Parameter> parameters;
     std::vector<InputForm> inputs;  // the forms of input it explains
-    // "" if the method can explain this network, else why not, to follow the
-    // method's name ("does not apply to layer ...", "needs a convolutional
-    // layer ...", "needs the training rows ..."); `stop` as in MethodCall.
-    std::function<std::string(Sequential& net, size_t stop, InputForm form, const InputInfo& input)> refusal;
+    Refusal refusal;                // empty: it explains every network of its inputs
     bool propagates = false;        // one backward walk: --trace and --filter apply
     bool has_steps = false;         // its trace is the steps it took (Explanation::steps)
     bool decomposes_logit = false;  // relevance sums to f(x) up to what biases and stabilisers absorb:
@@ -163,8 +165,7 @@ Explanation forward_explanation(const MethodCall& call);
 // The relevance at the input as the user sees it: (B, T, E) at the embeddings
 // -> (B, T), a word's relevance being the sum over its embedding dimensions.
 Tensor per_input(const Tensor& r, size_t stop);
-// refusal for methods that walk the whole network with rules of `family`.
-using Refusal = std::function<std::string(Sequential&, size_t, InputForm, const InputInfo&)>;
+// The refusal of methods that walk the whole network with rules of `family`.
 Refusal walks_with(RuleFamily family);
 
 }  // namespace gb
