@@ -61,6 +61,7 @@ declare -A tutorial_args=(
     [08_deep_taylor]="--epochs 1 --limit 1000 --out $scratch/08"
     [09_lrp_text]="--epochs 1 --limit 500 --out $scratch/09"
     [10_evaluating_explanations]="--epochs 1 --text-epochs 1 --limit 500 --samples 50 --out $scratch/10"
+    [11_lime]="--epochs 1 --text-epochs 1 --limit 500 --digits 10 --out $scratch/11"
 )
 for tutorial in "$build"/tutorials/*; do
     [ -x "$tutorial" ] && [ -f "$tutorial" ] || continue
