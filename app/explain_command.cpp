@@ -166,6 +166,14 @@ int run_explain(const Flags& flags, std::ostream& out) {
         }
     const Explanation& first = explanations.front();
     if (options.trace) print_trace(out, first);
+    if (!data.table.names.empty() && !first.terms.empty()) {  // a table row: the local model as a table of rules
+        out << "| feature of test row " << indices[0] << " | weight |\n|---|---|\n";
+        for (const auto& [feature, weight] : first.terms) {
+            char w[32];
+            std::snprintf(w, sizeof w, "%+.4f", weight);
+            out << "| " << feature << " | " << w << " |\n";
+        }
+    }
     if (!samples_file.empty()) {
         if (first.saved.empty()) throw Error("--save-samples: " + methods[0] + " draws no samples (lime does)");
         write_npz(samples_file, {first.saved, ""});
