@@ -100,3 +100,40 @@ clean:
 
 # Keep object files of the tutorials between builds.
 .SECONDARY:
+
+# ---- hardening: sanitizers (in CI) and fuzzers (by hand) --------------------
+# `make sanitize` builds the library, the command line and the tests with
+# AddressSanitizer and UndefinedBehaviorSanitizer in their own folder, then
+# runs the unit tests and a few command-line runs under them
+# (tests/hardening/sanitize.sh); any report stops the run with an error.
+SANITIZE_BUILD ?= build-asan
+SANITIZE_OPT   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+sanitize: deps
+	@$(MAKE) --no-print-directory BUILD=$(SANITIZE_BUILD) OPT="$(SANITIZE_OPT)" \
+	    $(SANITIZE_BUILD)/tests/run_tests $(SANITIZE_BUILD)/glassbox data
+	@bash tests/hardening/sanitize.sh $(SANITIZE_BUILD)
+
+# `make fuzz` builds one libFuzzer harness per parser of outside input
+# (fuzz/<name>.cpp, see fuzz/README.md) with clang++ in $(FUZZ_BUILD) and runs
+# each for FUZZ_SECONDS (or FUZZ_RUNS inputs) from its seed corpus
+# fuzz/corpus/<name>/; what it learns goes to $(FUZZ_BUILD)/corpus/<name>/,
+# and a crashing input to $(FUZZ_BUILD)/crashes/. Not part of `make test`.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?= -1
+FUZZERS      := $(sort $(basename $(notdir $(wildcard fuzz/*.cpp))))
+FUZZ_OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_OBJ      = $(patsubst %.cpp,$(FUZZ_BUILD)/%.o,$(sort $(wildcard nn/*.cpp datasets/*.cpp)))
+
+$(FUZZ_BUILD)/fuzz/fuzz-%: $(FUZZ_BUILD)/fuzz/%.o $(FUZZ_OBJ)
+	$(CXX) $(CXXFLAGS) -fsanitize=fuzzer $^ -lpthread -o $@
+
+fuzz-build:
+	@command -v clang++ > /dev/null || { echo "make fuzz needs clang++ (libFuzzer): apt-get install clang"; exit 1; }
+	@$(MAKE) --no-print-directory CXX=clang++ BUILD=$(FUZZ_BUILD) OPT="$(FUZZ_OPT)" \
+	    $(FUZZERS:%=$(FUZZ_BUILD)/fuzz/fuzz-%)
+
+fuzz: fuzz-build
+	@bash fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_RUNS) $(FUZZERS)
+
+.PHONY: sanitize fuzz fuzz-build

@@ -259,6 +259,16 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     } catch (const std::bad_alloc&) {
         err << "glassbox: error: out of memory; use a smaller --batch or --limit\n";
         return 1;
+    } catch (const std::exception& e) {  // not a gb::Error: a check is missing somewhere, still one line
+        std::string what = e.what();
+        std::replace(what.begin(), what.end(), '\n', ' ');
+        err << "glassbox: error: unexpected failure (" << what << "); the input may be damaged: check it, and "
+            << "report this as a bug of glassbox with the command that caused it\n";
+        return 1;
+    } catch (...) {
+        err << "glassbox: error: unexpected failure of an unknown kind; report this as a bug of glassbox with the "
+            << "command that caused it\n";
+        return 1;
     }
 }
 

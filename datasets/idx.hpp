@@ -18,5 +18,7 @@ struct IdxArray {
 // gb::Error naming the file and the problem: missing, truncated, not IDX,
 // another element type, or data past the declared size.
 IdxArray read_idx(const std::string& path);
+// The same from the file's bytes (raw or gzip); `path` names it in messages.
+IdxArray idx_from_bytes(std::string bytes, const std::string& path);
 
 }  // namespace gb

@@ -34,6 +34,15 @@ struct NpzArchive {
 void write_npz(const std::string& path, const NpzArchive& archive);
 // One array as a .npy file (numpy.load reads it), written the same way.
 void write_npy(const std::string& path, const NpyArray& array);
+// Reads an archive; throws gb::Error (one line: what is wrong, what to do)
+// for anything that is not a well-formed archive of stored .npy members.
+// Every length and offset in the file is checked against its size.
 NpzArchive read_npz(const std::string& path);
+// The same from the file's bytes; `path` names it in messages.
+NpzArchive npz_from_bytes(const std::string& bytes, const std::string& path);
+
+// Text read from a file, safe to put in a one-line message: control
+// characters become '?', and more than `max` bytes are cut to "...".
+std::string shown(const std::string& text, size_t max = 60);
 
 }  // namespace gb

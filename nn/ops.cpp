@@ -356,7 +356,9 @@ std::vector<float> log_softmax_rows(const Tensor& x, size_t rows, size_t cols) {
 
 // y_i = x_i - log sum_j exp(x_j);  dx_i = dy_i - softmax_i sum_j dy_j
 Tensor log_softmax(const Tensor& x) {
-    auto [rows, cols] = as_rows(x, "log_softmax");
+    // Plain variables, not structured bindings: C++17 lambdas cannot capture those.
+    const std::pair<size_t, size_t> shape = as_rows(x, "log_softmax");
+    const size_t rows = shape.first, cols = shape.second;
     std::vector<float> out = log_softmax_rows(x, rows, cols);
     return make_result("log_softmax", x.shape(), std::move(out), {&x}, [x, rows, cols](Node& self) {
         const float *g = self.grad.data(), *y = self.data.data();
@@ -371,7 +373,8 @@ Tensor log_softmax(const Tensor& x) {
 
 // y_i = exp(x_i) / sum_j exp(x_j);  dx_i = y_i (dy_i - sum_j dy_j y_j)
 Tensor softmax(const Tensor& x) {
-    auto [rows, cols] = as_rows(x, "softmax");
+    const std::pair<size_t, size_t> shape = as_rows(x, "softmax");
+    const size_t rows = shape.first, cols = shape.second;
     std::vector<float> out = log_softmax_rows(x, rows, cols);
     for (float& v : out) v = std::exp(v);
     return make_result("softmax", x.shape(), std::move(out), {&x}, [x, rows, cols](Node& self) {

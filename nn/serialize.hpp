@@ -21,6 +21,7 @@
 // rebuilds the network from those lines alone and checks that every
 // parameter is present with the right shape.
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -30,9 +31,17 @@
 namespace gb {
 
 void save_model(Model& model, const std::string& path);
+// Throws gb::Error (one line: what is wrong, what to do) for a file that is
+// not a glassbox model, a malformed record, a missing or misshapen
+// parameter, or a NaN or infinite weight (naming the parameter).
 Model load_model(const std::string& path);
+// The same from the file's bytes; `what` names it in messages.
+Model model_from_bytes(const std::string& bytes, const std::string& what);
 
-// A layer from its describe() record, e.g. "Linear 784 300".
-std::unique_ptr<Module> layer_from_record(const std::string& record);
+// A layer from its describe() record, e.g. "Linear 784 300". Every field is
+// parsed with checks (whole numbers in range, nothing left over), and a
+// layer of more than `max_parameters` parameters is refused before it is
+// allocated: load_model passes the number of values its file holds.
+std::unique_ptr<Module> layer_from_record(const std::string& record, uint64_t max_parameters = uint64_t(1) << 28);
 
 }  // namespace gb

@@ -421,3 +421,24 @@ TEST_CASE("tab-mlp trains on a table, evaluates with the same split and scaling,
     write(dir / "tabular/wine.csv", "f0,f1,class\n1,2,a\n3,,b\n");
     fails_with({"eval", "--model", dir / "t.npz"}, "wine.csv line 3, column 2 (f1): the cell is empty");
 }
+
+TEST_CASE("an error of any type reaches the user as one `glassbox: error:` line and a non-zero exit", "[cli][hardening]") {
+    TempDir dir;
+    write_newsgroups(dir, 3);
+    DataDir data(dir.path);
+    REQUIRE(glassbox({"train", "--model", "textcnn", "--epochs", "1", "--length", "12", "--min-count", "1", "--out",
+                      dir / "t.npz"}).code == 0);
+    // A data record edited by hand to a document length of 0: the data loader does not check it, and the
+    // encoder underneath throws a standard exception (std::invalid_argument), not a gb::Error. Whatever its
+    // type, it may not abort the program.
+    NpzArchive archive = read_npz(dir / "t.npz");
+    size_t at = archive.comment.find("length 12");
+    REQUIRE(at != std::string::npos);
+    archive.comment.replace(at, 9, "length 0");
+    write_npz(dir / "zero.npz", archive);
+    Run r = glassbox({"eval", "--model", dir / "zero.npz"});
+    INFO(r.err);
+    CHECK(r.code == 1);
+    CHECK(r.err.rfind("glassbox: error: ", 0) == 0);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}

@@ -1,0 +1,4 @@
+// libFuzzer harness: model files: the .npz/zip reader, .npy headers and the architecture record (fuzz/targets.hpp says what it checks).
+#include "fuzz/targets.hpp"
+
+GLASSBOX_FUZZER(model)
