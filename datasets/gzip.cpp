@@ -22,7 +22,8 @@ std::string gunzip(const std::string& bytes, const std::string& what) {
     std::string out;
     size_t at = 0;
     while (at < bytes.size()) {
-        if (bytes.size() - at < 18 || !is_gzip(bytes.substr(at, 2))) throw Error(broken + " (bad member header)" + redo);
+        if (bytes.size() - at < 18 || !is_gzip(bytes.substr(at, 2)))
+            throw Error(broken + " (bad member header)" + redo);
         if (uint8_t(bytes[at + 2]) != 8) throw Error(broken + " (unknown compression method)" + redo);
         enum { FHCRC = 2, FEXTRA = 4, FNAME = 8, FCOMMENT = 16, RESERVED = 0xE0 };
         int flags = uint8_t(bytes[at + 3]);
@@ -31,7 +32,8 @@ std::string gunzip(const std::string& bytes, const std::string& what) {
         // The optional fields, each checked against the end of the file.
         if (flags & FEXTRA) {
             size_t length = uint8_t(bytes[at]) | uint8_t(bytes[at + 1]) << 8;
-            if (length > bytes.size() - at - 2) throw Error(broken + " (the header's extra field runs past the end)" + redo);
+            if (length > bytes.size() - at - 2)
+                throw Error(broken + " (the header's extra field runs past the end)" + redo);
             at += 2 + length;
         }
         for (int field : {FNAME, FCOMMENT}) {

@@ -1,4 +1,5 @@
-// libFuzzer harness: model files: the .npz/zip reader, .npy headers and the architecture record (fuzz/targets.hpp says what it checks).
+// libFuzzer harness: model files, i.e. the .npz/zip reader, .npy headers and the
+// architecture record (fuzz/targets.hpp says what it checks).
 #include "fuzz/targets.hpp"
 
 GLASSBOX_FUZZER(model)

@@ -112,7 +112,8 @@ NpyArray parse_npy(const std::string& bytes, const std::string& name, const std:
     descr.erase(descr.find_last_not_of(' ') + 1);
     bool f8 = descr == "'<f8'";
     if (!f8 && descr != "'<f4'")
-        throw Error(member + " has dtype " + shown(descr) + "; glassbox reads float32 ('<f4') or float64 ('<f8') arrays");
+        throw Error(member + " has dtype " + shown(descr) +
+                    "; glassbox reads float32 ('<f4') or float64 ('<f8') arrays");
     if (header_field(header, "fortran_order", member).find("True") < 6)
         throw Error(member + " is in Fortran order; save it with numpy.ascontiguousarray");
     std::string shape = header_field(header, "shape", member);

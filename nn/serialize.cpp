@@ -102,7 +102,8 @@ void take_parameters(Model& model, const NpzArchive& archive, const std::string&
             if (!std::isfinite(a->values[i]))
                 throw Error(path + ": parameter '" + name + "' holds " +
                             (std::isnan(a->values[i]) ? "a NaN" : "an infinite") + " value (at index " +
-                            std::to_string(i) + "); its training diverged or the file is damaged: train the model again");
+                            std::to_string(i) +
+                            "); its training diverged or the file is damaged: train the model again");
         p.values() = a->values;
     }
 }

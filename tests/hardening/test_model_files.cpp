@@ -204,14 +204,16 @@ TEST_CASE("the input shape and the record's lines are checked", "[hardening]") {
 TEST_CASE("NaN or infinite weights are refused when a model loads, naming the tensor (defect 8)", "[hardening]") {
     TempDir dir;
     model_refused(dir, linear_model("(1, 2)", {0.5f, NAN}), "parameter '0.weight' holds a NaN value (at index 1)");
-    model_refused(dir, linear_model("(1, 2)", {INFINITY, 1}), "parameter '0.weight' holds an infinite value (at index 0)");
+    model_refused(dir, linear_model("(1, 2)", {INFINITY, 1}),
+                  "parameter '0.weight' holds an infinite value (at index 0)");
     model_refused(dir, linear_model("(1, 2)", {-INFINITY, 1}), "train the model again");
     // float64 arrays beyond float32's range become infinite: refused as well
     std::string big(16, '\0');
     double huge = 1e300, one = 1;
     std::memcpy(&big[0], &huge, 8), std::memcpy(&big[8], &one, 8);
     std::string f8 = npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2), }", big);
-    model_refused(dir, zip_bytes({{"0.weight.npy", f8}, {"0.bias.npy", f4("(1,)", {0})}}, model_record("2", {"Linear 2 1"})),
+    model_refused(dir,
+                  zip_bytes({{"0.weight.npy", f8}, {"0.bias.npy", f4("(1,)", {0})}}, model_record("2", {"Linear 2 1"})),
                   "parameter '0.weight' holds an infinite value");
     // a model trained by glassbox still loads
     Model m = make_model("tab-mlp", 1, {0, 0, 3, 4});

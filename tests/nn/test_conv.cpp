@@ -81,9 +81,9 @@ TEST_CASE("conv2d's gradients equal their defining sums, on both ways of forming
 TEST_CASE("conv2d on a hand-computed example", "[conv]") {
     // x = [[1 2 3] [4 5 6] [7 8 9]], w = [[1 0] [0 -1]], bias 10: y[i][j] = 10 + x[i][j] - x[i+1][j+1]
     Tensor x(Shape{1, 1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9}), w(Shape{1, 1, 2, 2}, {1, 0, 0, -1});
-    CHECK(conv2d(x, w, Tensor(Shape{1}, {10})).values() == std::vector<float>{6, 6, 6, 6});
+    CHECK(conv2d(x, w, Tensor(Shape{1}, std::vector<float>{10})).values() == std::vector<float>{6, 6, 6, 6});
     // padding 1, stride 2: corners see one pixel each of the padded image
-    CHECK(conv2d(x, w, Tensor(Shape{1}, {0}), 2, 1).values() == std::vector<float>{-1, -3, -7, -4});
+    CHECK(conv2d(x, w, Tensor(Shape{1}, std::vector<float>{0}), 2, 1).values() == std::vector<float>{-1, -3, -7, -4});
     CHECK_THROWS_WITH(conv2d(x, Tensor(Shape{1, 2, 2, 2}), Tensor(Shape{1})), Catch::Contains("channels"));
     CHECK_THROWS_WITH(conv2d(x, Tensor(Shape{1, 1, 5, 5}), Tensor(Shape{1})), Catch::Contains("larger than"));
 }
@@ -145,7 +145,7 @@ TEST_CASE("transpose and embedding: values and gradients", "[conv][gradcheck]") 
     CHECK(transpose(a, 0, 1).values() == std::vector<float>{1, 4, 2, 5, 3, 6});
     Tensor w(Shape{3, 2}, {0, 0, 1, 2, 3, 4});
     CHECK(embedding(w, Tensor(Shape{2, 2}, {2, 1, 0, 2})).values() == std::vector<float>{3, 4, 1, 2, 0, 0, 3, 4});
-    CHECK_THROWS_WITH(embedding(w, Tensor(Shape{1}, {3})), Catch::Contains("not a word of the vocabulary of 3"));
+    CHECK_THROWS_WITH(embedding(w, Tensor(Shape{1}, std::vector<float>{3})), Catch::Contains("not a word of the vocabulary of 3"));
 
     Rng rng(4);
     check_gradients([](const Inputs& in) { return transpose(in[0], 1, 2); }, {random_tensor({2, 3, 4}, rng)});

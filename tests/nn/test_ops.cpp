@@ -37,7 +37,7 @@ TEST_CASE("broadcasting ops: gradients", "[ops][gradcheck]") {
 TEST_CASE("activations: values and gradients", "[ops][gradcheck]") {
     Tensor x(Shape{3}, {-1.0f, 0.0f, 2.0f});
     CHECK(relu(x).values() == std::vector<float>{0, 0, 2});
-    CHECK(std::isnan(relu(Tensor(Shape{1}, {NAN})).item()));  // a failure must not be hidden
+    CHECK(std::isnan(relu(Tensor(Shape{1}, std::vector<float>{NAN})).item()));  // a failure must not be hidden
     CHECK(tanh(x).values()[2] == Approx(std::tanh(2.0f)));
     CHECK(sigmoid(x).values()[1] == Approx(0.5f));
     Rng rng(2);
