@@ -8,6 +8,14 @@ DATA_MIRROR ?= ../shared/data
 GLASSBOX_DATA ?= data
 export DATA_MIRROR GLASSBOX_DATA
 
+# Every build uses all cores unless told otherwise: `make JOBS=1`, or a -j of
+# your own (`make -j1 test`), which wins. The recursive calls below share the
+# jobs of the top-level make.
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+ifeq ($(MAKELEVEL)$(filter -j%,$(MAKEFLAGS)),0)
+MAKEFLAGS += -j$(JOBS)
+endif
+
 override CXXFLAGS += -std=c++17 -Wall -Wextra -I. -MMD -MP $(OPT)
 LDLIBS := -lboost_iostreams -lboost_filesystem -lboost_system -lpthread
 
@@ -78,8 +86,11 @@ demo: deps
 	@echo "predictions: runs/mlp_predictions.png"
 	@echo "explanation: runs/mlp_explained.png (gradient x input for test digit 0)"
 
-# Speed against PyTorch on this machine (not a test).
+# Speed against PyTorch on this machine (not a test). The PyTorch side runs
+# as bench/torch_setup.py sets it up (OpenBLAS unpinned, every core).
+# ZENNIT_SRC: the src/ folder of a Zennit checkout, for bench/lrp_zennit.py.
 BENCH_MODELS ?= mlp lenet lstm
+ZENNIT_SRC   ?=
 bench:
 	@bash scripts/install-deps.sh bench
 	@$(MAKE) --no-print-directory data $(GLASSBOX) $(BENCH_BIN)
@@ -88,10 +99,14 @@ bench:
 	done
 	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) /usr/bin/python3 explain_speed.py $(abspath $(BUILD)) \
 	    $(abspath $(BUILD))/bench_lenet.npz
+	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) ZENNIT_SRC=$(ZENNIT_SRC) /usr/bin/python3 lrp_zennit.py \
+	    $(abspath $(BUILD)) $(abspath $(BUILD))/bench_lenet.npz
 	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) /usr/bin/python3 textcnn_epoch.py $(abspath $(BUILD))
 	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) /usr/bin/python3 svm_baseline.py
 	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) bash evaluate_speed.sh $(abspath $(BUILD))
 	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) bash lime_speed.sh $(abspath $(BUILD))
+	@$(MAKE) --no-print-directory $(TUTORIALS)
+	bash bench/tutorial_times.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -146,7 +146,8 @@ int train(const Flags& flags, std::ostream& out, std::ostream& err) {
     if (kind == InputKind::Sequence) json.add("embeddings", embeddings);
     json.add("seed", int(seed)).add("train_examples", train_set.count()).add("test_examples", test_set.count());
     json.add("train_loss", losses).add("train_accuracy_per_epoch", train_acc).add("test_accuracy_per_epoch", test_acc);
-    json.add("seconds_per_epoch", total_seconds / epochs).add("test_accuracy", test_acc.back());
+    json.add("seconds_per_epoch", total_seconds / epochs).add("epoch_seconds", seconds);
+    json.add("test_accuracy", test_acc.back());
     out << json.str() << std::endl;
     return 0;
 }

@@ -1,11 +1,15 @@
 """Explanations per second of `gradient` and `guided-backprop` on `lenet` at
 batch 64, in glassbox and with PyTorch autograd (guided backprop by ReLU
-backward hooks) on the same weights and images, in one run. Prints the ratio
-glassbox / PyTorch (above 1: glassbox is faster), and the cost of an LRP
-explanation (`lrp`, `deep-taylor`) against a gradient explanation.
+backward hooks) on the same weights and images, in one run, each side timed
+three times. Prints the medians and their ratio glassbox / PyTorch (above 1:
+glassbox is faster), and the cost of an LRP explanation (`lrp`,
+`deep-taylor`) against a gradient explanation. PyTorch runs as
+torch_setup.py sets it up.
 
 usage: /usr/bin/python3 bench/explain_speed.py BUILD_DIR LENET.npz
 """
+import torch_setup  # first: before numpy and torch load OpenBLAS
+
 import json
 import os
 import subprocess
@@ -18,9 +22,7 @@ import torch
 import torch_reference as ref
 
 build, model_path = sys.argv[1], sys.argv[2]
-repeats = 20
-torch.set_num_threads(os.cpu_count())
-torch.set_flush_denormal(True)
+repeats, runs = 20, 3
 net = ref.lenet()
 z = np.load(model_path)
 net.load_state_dict({k: torch.from_numpy(z[k]) for k in z.files})
@@ -38,30 +40,39 @@ def torch_rate(guided):
         out.gather(1, out.argmax(1, keepdim=True)).sum().backward()
         return xi.grad
     explain(batches[0])
-    start = time.perf_counter()
-    for b in batches:
-        explain(b)
-    rate = 64 * repeats / (time.perf_counter() - start)
+    rates = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for b in batches:
+            explain(b)
+        rates.append(64 * repeats / (time.perf_counter() - start))
     for h in hooks:
         h.remove()
-    return rate
+    return torch_setup.spread(rates)[0]
 
 
+def glassbox_rate(method):
+    """The median of three runs of bench/explain_speed."""
+    rates = []
+    for _ in range(runs):
+        out = subprocess.run([os.path.join(build, "bench", "explain_speed"), model_path, method, str(repeats)],
+                             check=True, capture_output=True, text=True).stdout
+        rates.append(json.loads(out.strip().splitlines()[-1])["explanations_per_second"])
+    return torch_setup.spread(rates)[0]
+
+
+print(torch_setup.settings())
 results = {}
 for method, guided in [("gradient", False), ("guided-backprop", True)]:
-    out = subprocess.run([os.path.join(build, "bench", "explain_speed"), model_path, method, str(repeats)],
-                         check=True, capture_output=True, text=True).stdout
-    glassbox = json.loads(out.strip().splitlines()[-1])["explanations_per_second"]
+    glassbox = glassbox_rate(method)
     pytorch = torch_rate(guided)
     results[method] = {"glassbox": glassbox, "pytorch": pytorch, "ratio": glassbox / pytorch}
-    print(f"{method} on lenet, batch 64: glassbox {glassbox:.0f}/s, PyTorch {pytorch:.0f}/s, "
+    print(f"{method} on lenet, batch 64, median of {runs}: glassbox {glassbox:.0f}/s, PyTorch {pytorch:.0f}/s, "
           f"ratio {glassbox / pytorch:.2f}")
 # LRP is one forward and one modified backward pass: its cost against the gradient's.
 lrp = {}
 for method in ["lrp", "deep-taylor"]:
-    out = subprocess.run([os.path.join(build, "bench", "explain_speed"), model_path, method, str(repeats)],
-                         check=True, capture_output=True, text=True).stdout
-    rate = json.loads(out.strip().splitlines()[-1])["explanations_per_second"]
+    rate = glassbox_rate(method)
     lrp[method] = {"per_second": rate, "cost_vs_gradient": results["gradient"]["glassbox"] / rate}
     print(f"{method} on lenet, batch 64: {rate:.0f}/s, {results['gradient']['glassbox'] / rate:.2f}x the gradient's cost")
 print(json.dumps({"benchmark": "explain_speed", "results": results, "lrp": lrp}))

@@ -2,13 +2,13 @@
 # install-deps.sh [bench]: installs the Debian packages glassbox needs, only
 # those that are missing. With "bench", also PyTorch and NumPy for the
 # reference benchmarks and golden-value scripts (never a dependency of the
-# C++ library).
+# C++ library), torchvision for Zennit, OpenBLAS and GNU time.
 set -euo pipefail
 
 packages=(g++ make catch2 libstb-dev gnuplot-nox libgnuplot-iostream-dev
           libboost-iostreams-dev libboost-filesystem-dev libboost-system-dev)
 if [ "${1:-}" = bench ]; then
-    packages+=(python3 python3-torch python3-numpy python3-sklearn libopenblas0-openmp)
+    packages+=(python3 python3-torch python3-numpy python3-sklearn python3-torchvision libopenblas0-openmp time)
 fi
 
 missing=()

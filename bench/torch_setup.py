@@ -1,0 +1,60 @@
+"""PyTorch as a user would run it, for every speed comparison in bench/.
+
+Import this module before numpy and torch. Some machines set
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which pin OpenBLAS (and so PyTorch's
+matrix products) to older kernels and smaller blocks; OpenBLAS reads them
+when it is loaded, so the script starts again without them. Then PyTorch gets
+every core and flushes denormal floats to zero, as glassbox does
+(nn/fpu.hpp). `settings()` says what it ran with, `spread()` summarises
+repeated timings.
+"""
+import os
+import sys
+
+_PINNING = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+if any(name in os.environ for name in _PINNING):
+    env = {k: v for k, v in os.environ.items() if k not in _PINNING}
+    os.execve(sys.executable, sys.orig_argv, env)
+
+import statistics  # noqa: E402
+
+import torch  # noqa: E402
+
+torch.set_num_threads(os.cpu_count())
+torch.set_flush_denormal(True)
+
+
+def _blas_library():
+    """The BLAS library this process loaded (Debian's libblas.so.3 is an alternative: the
+    reference BLAS, or OpenBLAS when a libopenblas0 package is installed) and, for OpenBLAS,
+    the kernel family it chose on this CPU."""
+    import ctypes
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "blas" in line.split()[-1]}
+    library = ", ".join(sorted(os.path.realpath(p) for p in paths)) or "none loaded"
+    if "openblas" not in library:
+        return library
+    openblas = ctypes.CDLL(next(p for p in paths if "openblas" in os.path.realpath(p)))
+    openblas.openblas_get_corename.restype = ctypes.c_char_p
+    return f"{library} (OpenBLAS kernels: {openblas.openblas_get_corename().decode()})"
+
+
+def settings():
+    """One line: the machine's load (a busy machine slows PyTorch's spinning OpenMP threads
+    far more than glassbox's), PyTorch version, threads, the BLAS library it runs on, the OpenBLAS environment."""
+    pinned = ", ".join(f"{k}={os.environ[k]}" for k in _PINNING if k in os.environ) or "none set"
+    load = os.getloadavg()[0]
+    return (f"load average {load:.2f} on {os.cpu_count()} cores, "
+            f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads "
+            f"({torch.get_num_interop_threads()} inter-op), BLAS {_blas_library()}, "
+            f"oneDNN {torch.backends.mkldnn.is_available()}, OpenBLAS pinning variables: {pinned}")
+
+
+def spread(values):
+    """(median, min, max) of repeated timings."""
+    return statistics.median(values), min(values), max(values)
+
+
+def show(values):
+    median, low, high = spread(values)
+    return f"{median:.3f} s (min {low:.3f}, max {high:.3f}, {len(values)} runs)"
