@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "explain/propagation.hpp"
 #include "util/error.hpp"
 
 namespace gb {
@@ -21,9 +22,22 @@ Tensor rows(const Tensor& x, size_t begin, size_t end) {
     return Tensor(shape, std::vector<float>(x.values().begin() + long(begin * row), x.values().begin() + long(end * row)));
 }
 
+size_t examples_per_slice(Sequential& net, const Tensor& x, size_t most) {
+    if (x.dim(0) == 0) return most;
+    InferenceScope inference(net);
+    Tensor h = rows(x, 0, 1);
+    size_t floats = h.numel();
+    for (size_t i = 0; i < net.size(); ++i) {
+        h = net[i].forward(h);
+        floats += h.numel();
+    }
+    return std::clamp<size_t>(kSliceFloats / std::max<size_t>(floats, 1), 1, most);
+}
+
 Explanation explain_in_chunks(Sequential& net, const Tensor& x, const std::string& method,
                               const ExplainOptions& options, size_t chunk) {
     const size_t B = size_t(x.dim(0));
+    if (chunk == 0) chunk = examples_per_slice(net, x);
     if (options.targets.size() > 1 && options.targets.size() != B)
         throw Error("explain: " + std::to_string(options.targets.size()) + " targets for " + std::to_string(B) + " examples");
     Explanation all;
@@ -49,6 +63,7 @@ Scores forward_scores(Sequential& net, const Tensor& x, const std::vector<int>& 
     const size_t B = size_t(x.dim(0));
     if (targets.size() != B)
         throw Error("forward_scores: " + std::to_string(targets.size()) + " targets for " + std::to_string(B) + " examples");
+    if (chunk == 0) chunk = examples_per_slice(net, x);
     net.set_training(false);
     Scores s;
     for (size_t begin = 0; begin < B; begin += chunk) {

@@ -18,18 +18,27 @@ inline bool is_random_baseline(const std::string& method) { return method == "ra
 // Examples [begin, end) of a batch x (B, ...).
 Tensor rows(const Tensor& x, size_t begin, size_t end);
 
-// explain(net, x, method, options) on slices of `chunk` examples, joined:
-// relevance (B, ...), targets and logits of every example. options.targets
-// holds one class per example, one class for all, or nothing (the predicted class).
-Explanation explain_in_chunks(Sequential& net, const Tensor& x, const std::string& method,
-                              const ExplainOptions& options, size_t chunk = 100);
+// How many examples of x a slice holds: at most `most`, and few enough that
+// the layers' outputs for the slice stay under kSliceFloats values (64 MB), as
+// measured by a forward pass of one example. An explanation keeps a few such
+// tensors alive (inputs, outputs, their gradients), so a slice of 100 posts
+// of the text CNN (800 KB of layer outputs each) would hold close to 1 GB.
+constexpr size_t kSliceFloats = size_t(16) << 20;
+size_t examples_per_slice(Sequential& net, const Tensor& x, size_t most = 100);
 
-// One inference pass over x in slices: the logit of each example's target
-// class, f_c(x), and the class the network predicts.
+// explain(net, x, method, options) on slices of `chunk` examples (0: as many
+// as examples_per_slice allows), joined: relevance (B, ...), targets and
+// logits of every example. options.targets holds one class per example, one
+// class for all, or nothing (the predicted class).
+Explanation explain_in_chunks(Sequential& net, const Tensor& x, const std::string& method,
+                              const ExplainOptions& options, size_t chunk = 0);
+
+// One inference pass over x in slices (as above): the logit of each
+// example's target class, f_c(x), and the class the network predicts.
 struct Scores {
     std::vector<float> logit;
     std::vector<int> predicted;
 };
-Scores forward_scores(Sequential& net, const Tensor& x, const std::vector<int>& targets, size_t chunk = 100);
+Scores forward_scores(Sequential& net, const Tensor& x, const std::vector<int>& targets, size_t chunk = 0);
 
 }  // namespace gb
