@@ -181,18 +181,22 @@ int run_explain(const Flags& flags, std::ostream& out) {
     if (!png.empty()) {
         std::vector<HeatmapRow> grid;
         for (size_t i = 0; i < indices.size(); ++i) {
-            grid.push_back({test.dense.data() + size_t(indices[i]) * test.example_size, {}});
+            grid.push_back({test.dense.data() + size_t(indices[i]) * test.example_size, {},
+                            single ? "" : "#" + std::to_string(indices[i])});
             for (size_t m = 0; m < methods.size(); ++m)
                 grid.back().maps.push_back(explanations[i * methods.size() + m].relevance.data());
         }
         const NpyArray* segments = nullptr;  // a surrogate over superpixels: their outlines
         for (const NpyArray& a : first.saved)
             if (a.name == "segments") segments = &a;
-        if (single && segments && segments->values.size() == 784)
+        if (single && segments && segments->values.size() == 784) {
             save_outlined_segments(png, grid[0].image, first.relevance.data(),
                                    std::vector<int>(segments->values.begin(), segments->values.end()), 28, 28);
-        else
-            save_heatmap_grid(png, grid, 28, 28, flags.text("overlay", "no") == "yes", single ? 8 : 4);
+        } else {  // a grid names its columns (the methods) and its rows (the test indices)
+            std::vector<std::string> columns;
+            if (!single) columns.push_back("input"), columns.insert(columns.end(), methods.begin(), methods.end());
+            save_heatmap_grid(png, grid, 28, 28, flags.text("overlay", "no") == "yes", single ? 8 : 4, columns);
+        }
     }
     if (!trace_png.empty()) {
         std::vector<SignalMap> steps;
