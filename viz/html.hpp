@@ -22,4 +22,13 @@ std::vector<WordSpan> word_spans(const std::string& text, const std::vector<floa
 void save_text_heatmap(const std::string& path, const std::string& text, const std::vector<WordSpan>& words,
                        const std::string& title);
 
+// Several coloured texts side by side on one page, one column each (e.g. one
+// post explained by two methods or two models); each column is scaled to its
+// own largest |relevance|.
+struct TextPanel {
+    std::string heading, text;
+    std::vector<WordSpan> words;
+};
+void save_text_heatmaps(const std::string& path, const std::vector<TextPanel>& panels, const std::string& title);
+
 }  // namespace gb
