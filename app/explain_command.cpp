@@ -209,7 +209,10 @@ int run_explain(const Flags& flags, std::ostream& out) {
     if (!html.empty()) {
         const std::string& text = data.test_texts[size_t(indices[0])];
         int predicted = int(std::max_element(first.logits_row.begin(), first.logits_row.end()) - first.logits_row.begin());
-        save_text_heatmap(html, text, word_spans(text, first.relevance.values()),
+        const bool bag = data.test.dense.empty();  // a bag of words: relevance per vocabulary word
+        save_text_heatmap(html, text,
+                          bag ? bag_word_spans(text, data.vocabulary, first.relevance.values())
+                              : word_spans(text, first.relevance.values()),
                           model.name + " " + methods[0] + ": explained " + data.class_names[size_t(first.targets[0])] +
                               ", predicted " + data.class_names[size_t(predicted)] + ", true " +
                               data.class_names[size_t(test.labels[size_t(indices[0])])]);

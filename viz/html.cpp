@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <unordered_map>
 
 #include "datasets/text.hpp"
 #include "util/error.hpp"
@@ -31,6 +32,21 @@ std::vector<WordSpan> word_spans(const std::string& text, const std::vector<floa
     std::vector<Token> tokens = tokenize(text);
     for (size_t t = 0; t < tokens.size() && t < relevance.size(); ++t)
         words.push_back({tokens[t].offset, tokens[t].length, relevance[t]});
+    return words;
+}
+
+std::vector<WordSpan> bag_word_spans(const std::string& text, const Vocabulary& vocabulary,
+                                     const std::vector<float>& relevance) {
+    const std::vector<Token> tokens = tokenize(text);
+    const std::vector<int> ids = vocabulary.encode(text);  // one per token
+    std::unordered_map<int, int> occurrences;
+    for (int id : ids) ++occurrences[id];
+    std::vector<WordSpan> words;
+    for (size_t t = 0; t < tokens.size() && t < ids.size(); ++t) {
+        const size_t id = size_t(ids[t]);
+        const float r = id < relevance.size() ? relevance[id] / float(occurrences[ids[t]]) : 0.0f;
+        words.push_back({tokens[t].offset, tokens[t].length, r});
+    }
     return words;
 }
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "datasets/text.hpp"
+
 namespace gb {
 
 struct WordSpan {
@@ -16,6 +18,12 @@ struct WordSpan {
 // models read them), the t-th with relevance[t]; words past the end of
 // `relevance` (truncated by the model) are left out.
 std::vector<WordSpan> word_spans(const std::string& text, const std::vector<float>& relevance);
+
+// The same for a bag-of-words model, whose relevance has one value per
+// vocabulary id: every occurrence of word w gets R_w divided by the number of
+// w's occurrences in the text, so that the words add up to the post's relevance.
+std::vector<WordSpan> bag_word_spans(const std::string& text, const Vocabulary& vocabulary,
+                                     const std::vector<float>& relevance);
 
 // Writes the page; `title` names the predicted and the explained class.
 // Throws gb::Error if the file cannot be written.
