@@ -104,7 +104,9 @@ int sliding_command(const Flags& flags, std::ostream& out, Model& model, const D
     if (target < 0) throw Error("--sliding needs --target: the class to look for along the image");
     std::vector<float> r = explain_sliding(model.net, image, 28, width, model.input_shape, 28, 28, stride, methods[0],
                                            target, options);
-    if (!png.empty()) save_heatmap_grid(png, {{image.data(), {r.data()}}}, 28, width, flags.text("overlay", "no") == "yes", 4);
+    if (!png.empty())
+        save_heatmap_grid(png, {{image.data(), {r.data()}, "class " + std::to_string(target)}}, 28, width,
+                          flags.text("overlay", "no") == "yes", 4, {"digits", methods[0] + ", sliding windows"});
     double positive = 0, negative = 0;
     for (float v : r) (v > 0 ? positive : negative) += v;
     JsonObject json;
