@@ -104,7 +104,9 @@ int sliding_command(const Flags& flags, std::ostream& out, Model& model, const D
     if (target < 0) throw Error("--sliding needs --target: the class to look for along the image");
     std::vector<float> r = explain_sliding(model.net, image, 28, width, model.input_shape, 28, 28, stride, methods[0],
                                            target, options);
-    if (!png.empty()) save_heatmap_grid(png, {{image.data(), {r.data()}}}, 28, width, flags.text("overlay", "no") == "yes", 4);
+    if (!png.empty())
+        save_heatmap_grid(png, {{image.data(), {r.data()}, "class " + std::to_string(target)}}, 28, width,
+                          flags.text("overlay", "no") == "yes", 4, {"digits", methods[0] + ", sliding windows"});
     double positive = 0, negative = 0;
     for (float v : r) (v > 0 ? positive : negative) += v;
     JsonObject json;
@@ -181,18 +183,22 @@ int run_explain(const Flags& flags, std::ostream& out) {
     if (!png.empty()) {
         std::vector<HeatmapRow> grid;
         for (size_t i = 0; i < indices.size(); ++i) {
-            grid.push_back({test.dense.data() + size_t(indices[i]) * test.example_size, {}});
+            grid.push_back({test.dense.data() + size_t(indices[i]) * test.example_size, {},
+                            single ? "" : "#" + std::to_string(indices[i])});
             for (size_t m = 0; m < methods.size(); ++m)
                 grid.back().maps.push_back(explanations[i * methods.size() + m].relevance.data());
         }
         const NpyArray* segments = nullptr;  // a surrogate over superpixels: their outlines
         for (const NpyArray& a : first.saved)
             if (a.name == "segments") segments = &a;
-        if (single && segments && segments->values.size() == 784)
+        if (single && segments && segments->values.size() == 784) {
             save_outlined_segments(png, grid[0].image, first.relevance.data(),
                                    std::vector<int>(segments->values.begin(), segments->values.end()), 28, 28);
-        else
-            save_heatmap_grid(png, grid, 28, 28, flags.text("overlay", "no") == "yes", single ? 8 : 4);
+        } else {  // a grid names its columns (the methods) and its rows (the test indices)
+            std::vector<std::string> columns;
+            if (!single) columns.push_back("input"), columns.insert(columns.end(), methods.begin(), methods.end());
+            save_heatmap_grid(png, grid, 28, 28, flags.text("overlay", "no") == "yes", single ? 8 : 4, columns);
+        }
     }
     if (!trace_png.empty()) {
         std::vector<SignalMap> steps;
@@ -205,7 +211,10 @@ int run_explain(const Flags& flags, std::ostream& out) {
     if (!html.empty()) {
         const std::string& text = data.test_texts[size_t(indices[0])];
         int predicted = int(std::max_element(first.logits_row.begin(), first.logits_row.end()) - first.logits_row.begin());
-        save_text_heatmap(html, text, word_spans(text, first.relevance.values()),
+        const bool bag = data.test.dense.empty();  // a bag of words: relevance per vocabulary word
+        save_text_heatmap(html, text,
+                          bag ? bag_word_spans(text, data.vocabulary, first.relevance.values())
+                              : word_spans(text, first.relevance.values()),
                           model.name + " " + methods[0] + ": explained " + data.class_names[size_t(first.targets[0])] +
                               ", predicted " + data.class_names[size_t(predicted)] + ", true " +
                               data.class_names[size_t(test.labels[size_t(indices[0])])]);

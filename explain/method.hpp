@@ -18,7 +18,8 @@
 
 namespace gb {
 
-// The families of the literature (GUIDE.md, "A catalogue of methods").
+// The families of the literature (README.md, "Adding a method"; `glassbox methods`
+// lists the methods of each).
 enum class Family { Gradient, PropagationRule, Perturbation, Surrogate, Synthesis, Extraction };
 std::string family_name(Family family);  // "gradient", "propagation-rule", ...
 const std::vector<Family>& all_families();

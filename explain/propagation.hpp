@@ -1,5 +1,6 @@
 // propagation.hpp: the one mechanism behind the backward-propagation family
-// of explanations (Montavon et al. 2018, sec. 3; GUIDE.md, "Explanations").
+// of explanations (Montavon et al. 2018, sec. 3; README.md, "Layout" and
+// "Design notes"; tutorial 06, "One mechanism, one rule per method").
 //
 //   1. A forward pass through the layers records each layer's input a.
 //   2. The explained logit f_c is seeded as the signal at the output: one-hot on class c.

@@ -62,6 +62,8 @@ declare -A tutorial_args=(
     [09_lrp_text]="--epochs 1 --limit 500 --out $scratch/09"
     [10_evaluating_explanations]="--epochs 1 --text-epochs 1 --limit 500 --samples 50 --out $scratch/10"
     [11_lime]="--epochs 1 --text-epochs 1 --limit 500 --digits 10 --out $scratch/11"
+    [15_figures]="--epochs 1 --limit 500 --seeds 1 --digits 4 --out $scratch/15"
+    [16_model_validation]="--epochs 1 --text-epochs 1 --seeds 1 --posts 20 --limit 300 --out $scratch/16"
 )
 for tutorial in "$build"/tutorials/*; do
     [ -x "$tutorial" ] && [ -f "$tutorial" ] || continue

@@ -53,8 +53,11 @@ int run(const Flags& flags) {
         }
         confidence.push_back(s);
         if (i == 0) states = h.values();
-        std::printf("digit %d: P(%d) after 7, 14, 21, 28 rows: %.3f %.3f %.3f %.3f\n", label, label, s.y[6], s.y[13],
-                    s.y[20], s.y[27]);
+        int peak = 0;  // the most confident row before the last fifth of the digit
+        for (int t = 1; t < 21; ++t)
+            if (s.y[size_t(t)] > s.y[size_t(peak)]) peak = t;
+        std::printf("digit %d: P(%d) after 7, 14, 21, 28 rows: %.3f %.3f %.3f %.3f   highest in rows 1-21: %.3f after %d\n",
+                    label, label, s.y[6], s.y[13], s.y[20], s.y[27], s.y[size_t(peak)], peak + 1);
     }
     plot_png(out + "/confidence.png",
              {{"belief in the true class while reading", "rows read", "P(true class)", confidence}}, 700, 420);

@@ -35,13 +35,16 @@ void save_grid(const std::string& path, Model& model, const LabeledSet& test, co
     std::vector<HeatmapRow> grid;
     for (int digit : digits) {
         Tensor x = gather_batch(test, {digit}, model.input_shape);
-        HeatmapRow row{test.dense.data() + size_t(digit) * test.example_size, {}};
+        HeatmapRow row{test.dense.data() + size_t(digit) * test.example_size, {},
+                       "digit " + std::to_string(test.labels[size_t(digit)])};
         for (const std::string& method : kMethods) maps.push_back(explain(model.net, x, method).relevance);
         grid.push_back(row);
     }
     for (size_t i = 0, m = 0; i < grid.size(); ++i)
         for (size_t k = 0; k < kMethods.size(); ++k, ++m) grid[i].maps.push_back(maps[m].data());
-    save_heatmap_grid(path, grid, 28, 28, false, 3);
+    std::vector<std::string> columns{"digit"};
+    columns.insert(columns.end(), kMethods.begin(), kMethods.end());
+    save_heatmap_grid(path, grid, 28, 28, false, 3, columns);
 }
 
 int run(const Flags& flags) {

@@ -45,7 +45,8 @@ int run(const Flags& flags) {
     std::vector<HeatmapRow> grid;
     for (int d : digits) {
         Tensor xd = gather_batch(mnist.test, {d}, model.input_shape);
-        grid.push_back({mnist.test.dense.data() + size_t(d) * mnist.test.example_size, {}});
+        grid.push_back({mnist.test.dense.data() + size_t(d) * mnist.test.example_size, {},
+                        "digit " + std::to_string(mnist.test.labels[size_t(d)])});
         for (const std::string& rule : kRules) {
             Explanation e = explain(model.net, xd, rule);
             double sum = 0;
@@ -57,7 +58,9 @@ int run(const Flags& flags) {
     }
     for (size_t i = 0, m = 0; i < grid.size(); ++i)
         for (size_t r = 0; r < kRules.size(); ++r, ++m) grid[i].maps.push_back(maps[m].data());
-    save_heatmap_grid(out + "/rules.png", grid, 28, 28, false, 3);
+    std::vector<std::string> columns{"digit"};
+    columns.insert(columns.end(), kRules.begin(), kRules.end());
+    save_heatmap_grid(out + "/rules.png", grid, 28, 28, false, 3, columns);
     std::printf("\nwrote %s/rules.png\n", out.c_str());
     return 0;
 }

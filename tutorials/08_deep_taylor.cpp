@@ -43,7 +43,8 @@ int run(const Flags& flags) {
     bounded.input.bounded = true;
     for (int d : {0, 1, 2, 3}) {
         Tensor xd = gather_batch(mnist.test, {d}, model.input_shape);
-        grid.push_back({mnist.test.dense.data() + size_t(d) * mnist.test.example_size, {}});
+        grid.push_back({mnist.test.dense.data() + size_t(d) * mnist.test.example_size, {},
+                        "digit " + std::to_string(mnist.test.labels[size_t(d)])});
         for (const std::string& m : methods) {
             Explanation e = explain(model.net, xd, m, bounded);
             double sum = 0;
@@ -56,13 +57,17 @@ int run(const Flags& flags) {
     }
     for (size_t i = 0, m = 0; i < grid.size(); ++i)
         for (size_t k = 0; k < methods.size(); ++k, ++m) grid[i].maps.push_back(maps[m].data());
-    save_heatmap_grid(out + "/deep_taylor.png", grid, 28, 28, false, 3);
+    std::vector<std::string> columns{"digit"};
+    columns.insert(columns.end(), methods.begin(), methods.end());
+    save_heatmap_grid(out + "/deep_taylor.png", grid, 28, 28, false, 3, columns);
 
     // ---- rule choice: alpha1-beta0 vs alpha2-beta1 vs alpha3-beta2 --------------
     std::printf("\nalpha-beta on every layer, share of negative relevance at the pixels (four digits):\n");
     std::vector<Tensor> ab_maps;
     std::vector<HeatmapRow> ab_grid;
-    for (int d : {0, 1, 2, 3}) ab_grid.push_back({mnist.test.dense.data() + size_t(d) * mnist.test.example_size, {}});
+    for (int d : {0, 1, 2, 3})
+        ab_grid.push_back({mnist.test.dense.data() + size_t(d) * mnist.test.example_size, {},
+                           "digit " + std::to_string(mnist.test.labels[size_t(d)])});
     for (float alpha : {1.0f, 2.0f, 3.0f}) {
         double negative_share = 0;
         for (int d : {0, 1, 2, 3}) {
@@ -77,7 +82,8 @@ int run(const Flags& flags) {
     }
     for (size_t i = 0; i < 4; ++i)
         for (size_t a = 0; a < 3; ++a) ab_grid[i].maps.push_back(ab_maps[a * 4 + i].data());
-    save_heatmap_grid(out + "/alpha_beta.png", ab_grid, 28, 28, false, 3);
+    save_heatmap_grid(out + "/alpha_beta.png", ab_grid, 28, 28, false, 3,
+                      {"digit", "alpha1-beta0", "alpha2-beta1", "alpha3-beta2"});
     std::printf("\nwrote %s/deep_taylor.png and %s/alpha_beta.png\n", out.c_str(), out.c_str());
     return 0;
 }

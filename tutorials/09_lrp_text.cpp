@@ -4,6 +4,7 @@
 //
 // usage: 09_lrp_text [--epochs N] [--limit N] [--out DIR]
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "app/program.hpp"
@@ -64,6 +65,19 @@ int run(const Flags& flags) {
             std::printf("  %s (logit %.3f): for: %s; against: %s\n", news.class_names[size_t(c)].c_str(), e.logit[0],
                         extreme_words(e.relevance, ids, news.vocabulary, true).c_str(),
                         extreme_words(e.relevance, ids, news.vocabulary, false).c_str());
+            // How much of the logit reaches the words, and how much of |R| lies on the post's last 20 words
+            // (a recency effect: an LSTM's last state remembers its last inputs best).
+            size_t words = 0;
+            double sum = 0, mass = 0, last = 0;
+            for (size_t t = 0; t < ids.numel(); ++t)
+                if (ids.values()[t] != 0.0f) words = t + 1;
+            for (size_t t = 0; t < words; ++t) {
+                const double v = e.relevance.values()[t];
+                sum += v, mass += std::fabs(v);
+                if (t + 20 >= words) last += std::fabs(v);
+            }
+            std::printf("    the words receive %.3f of the logit %.3f (%.0f%%); the last 20 of its %zu words carry %.0f%% "
+                        "of |relevance|\n", sum, e.logit[0], 100 * sum / e.logit[0], words, 100 * last / mass);
             std::string page = out + "/" + name + (rank == 0 ? "_predicted" : "_runner_up") + ".html";
             const std::string& text = news.test_texts[size_t(post)];
             save_text_heatmap(page, text, word_spans(text, e.relevance.values()),

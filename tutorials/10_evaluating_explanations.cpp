@@ -4,6 +4,7 @@
 // 2017) on the text CNN. Read along with tutorials/10_evaluating_explanations.md.
 //
 // usage: 10_evaluating_explanations [--epochs N] [--text-epochs N] [--limit N] [--samples N] [--out DIR]
+#include <algorithm>
 #include <cstdio>
 
 #include "app/evaluation_report.hpp"
@@ -36,6 +37,45 @@ void perturbation(Model& model, const Tensor& x, const std::vector<int>& labels,
     }
 }
 
+// ---- 1b. the same under uniform noise, over three seeds ----------------------
+// The seed draws the MLP's initial weights, its minibatches and the noise; seed 1 is the model above.
+void perturbation_over_seeds(Model& first, const LabeledSet& train, int epochs, const Tensor& x,
+                             const std::vector<int>& labels) {
+    std::vector<std::string> methods = kMethods;
+    methods.push_back("random");
+    std::vector<std::vector<double>> morf(methods.size()), lerf(methods.size());
+    for (uint64_t seed = 1; seed <= 3; ++seed) {
+        Model other = seed == 1 ? Model() : make_model("mlp", seed);
+        if (seed > 1) {
+            SGD sgd(parameter_tensors(other.net), 0.05f, 0.9f);
+            FitOptions fit_options;
+            fit_options.seed = seed;
+            fit(other, sgd, train, epochs, fit_options);
+        }
+        Model& model = seed == 1 ? first : other;
+        PerturbationOptions o;
+        o.seed = seed;
+        std::vector<MethodPerturbation> r = region_perturbation(model.net, x, labels, methods, for_digits(), o);
+        for (size_t m = 0; m < methods.size(); ++m) morf[m].push_back(r[m].morf.aopc()), lerf[m].push_back(r[m].lerf.aopc());
+    }
+    std::printf("region perturbation, uniform noise, MLPs trained from seeds 1, 2, 3 (noise drawn with the same seed):\n");
+    std::printf("| method | AOPC MoRF, seeds 1 / 2 / 3 | mean (min to max) | AOPC LeRF, mean (min to max) |\n|---|---|---|---|\n");
+    for (size_t m = 0; m < methods.size(); ++m) {
+        auto stats = [](const std::vector<double>& v) {
+            double lo = v[0], hi = v[0], sum = 0;
+            for (double a : v) lo = std::min(lo, a), hi = std::max(hi, a), sum += a;
+            char text[64];
+            std::snprintf(text, sizeof text, "%.2f (%.2f to %.2f)", sum / double(v.size()), lo, hi);
+            return std::string(text);
+        };
+        std::printf("| %s | %.2f / %.2f / %.2f | %s | %s |\n", methods[m].c_str(), morf[m][0], morf[m][1], morf[m][2],
+                    stats(morf[m]).c_str(), stats(lerf[m]).c_str());
+    }
+    const size_t sa = 0, lrp = methods.size() - 2;  // "sensitivity" and "lrp" (the composite)
+    std::printf("lrp (composite) minus sensitivity, MoRF AOPC: %+.2f / %+.2f / %+.2f\n\n", morf[lrp][0] - morf[sa][0],
+                morf[lrp][1] - morf[sa][1], morf[lrp][2] - morf[sa][2]);
+}
+
 // ---- 2. continuity: does the map move smoothly with the digit? ---------------
 void continuity_along_a_path(Model& model, const Tensor& x, const std::vector<int>& labels, const std::string& out) {
     const std::vector<std::string> methods{"gradient", "sensitivity", "gradient-x-input", "lrp-epsilon", "deep-taylor"};
@@ -54,11 +94,12 @@ void continuity_along_a_path(Model& model, const Tensor& x, const std::vector<in
     plot_png(out + "/continuity.png", report.panels);
     // The first digit's maps at shifts -6, -4, ..., 6 (every 8th point), one row per method.
     std::vector<HeatmapRow> grid;
-    for (const std::vector<ContinuityPath>& method_paths : paths) {
-        grid.push_back({x.data(), {}});
-        for (size_t k = 0; k < 49; k += 8) grid.back().maps.push_back(method_paths[0].maps[k].data());
+    for (size_t m = 0; m < paths.size(); ++m) {
+        grid.push_back({x.data(), {}, methods[m]});
+        for (size_t k = 0; k < 49; k += 8) grid.back().maps.push_back(paths[m][0].maps[k].data());
     }
-    save_heatmap_grid(out + "/continuity_maps.png", grid, 28, 28, false, 3);
+    save_heatmap_grid(out + "/continuity_maps.png", grid, 28, 28, false, 3,
+                      {"digit", "shift -6", "shift -4", "shift -2", "shift 0", "shift +2", "shift +4", "shift +6"});
 }
 
 // ---- 3. sanity checks: does the map depend on what the network learnt? -------
@@ -71,6 +112,7 @@ void sanity(Model& model, const Tensor& x, const std::string& out) {
     Report report = sanity_report(results);
     std::printf("sanity checks, cascading randomization from the output, %d digits:\n%s\n", some.dim(0),
                 report.table.c_str());
+    for (Panel& panel : report.panels) panel.title = "mlp: " + panel.title;  // the table in the walkthrough is LeNet's
     plot_png(out + "/sanity.png", report.panels, report.width);
     // The cascade by hand for the first digit: explain, randomize the next layer from the top, explain again.
     Tensor first = rows(x, 0, 1);
@@ -91,10 +133,11 @@ void sanity(Model& model, const Tensor& x, const std::string& out) {
     for (size_t k = 0; k < params.size(); ++k) params[k].second.values() = before[k];  // the trained network back
     std::vector<HeatmapRow> grid;
     for (size_t m = 0; m < methods.size(); ++m) {
-        grid.push_back({first.data(), {}});
+        grid.push_back({first.data(), {}, methods[m]});
         for (size_t step = 0; step < 4; ++step) grid.back().maps.push_back(maps[m * 4 + step].data());
     }
-    save_heatmap_grid(out + "/sanity_maps.png", grid, 28, 28, false, 3);
+    save_heatmap_grid(out + "/sanity_maps.png", grid, 28, 28, false, 3,
+                      {"mlp, digit", "trained", "top layer random", "top 2 random", "all 3 random"});
 }
 
 // ---- 4. word deletion on 20 Newsgroups ------------------------------------------
@@ -134,6 +177,7 @@ int run(const Flags& flags) {
     Tensor x = gather_batch(mnist.test, indices, model.input_shape, &labels);
 
     perturbation(model, x, labels, out);
+    perturbation_over_seeds(model, mnist.train, epochs, x, labels);
     continuity_along_a_path(model, x, labels, out);
     sanity(model, x, out);
     word_deletion_on_text(text_epochs, limit, samples, out);

@@ -2,11 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "util/error.hpp"
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb/stb_image_write.h>
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"  // the font's spacing setter, which labels do not use
+#include <stb/stb_easy_font.h>
+#pragma GCC diagnostic pop
 
 namespace gb {
 
@@ -67,6 +72,51 @@ void Canvas::draw_text(int x, int y, const std::string& text, Rgb c, int scale) 
     }
 }
 
+void Canvas::draw_label(int x, int y, const std::string& text, Rgb c, int scale) {
+    std::string copy = text;  // stb_easy_font takes a char*
+    std::vector<float> quads(size_t(text.size() + 1) * 300);  // ~270 bytes a character; 4 vertices of 16 bytes a quad
+    const int n = stb_easy_font_print(0, 0, &copy[0], nullptr, quads.data(), int(quads.size() * sizeof(float)));
+    for (int q = 0; q < n; ++q) {  // vertex v of quad q: x at float 16q + 4v, y one after
+        const float* v = &quads[size_t(q) * 16];
+        const int x0 = int(std::lround(v[0])), y0 = int(std::lround(v[1]));
+        const int x1 = int(std::lround(v[8])), y1 = int(std::lround(v[9]));  // the opposite corner
+        fill(x + std::min(x0, x1) * scale, y + std::min(y0, y1) * scale, std::abs(x1 - x0) * scale,
+             std::abs(y1 - y0) * scale, c);
+    }
+}
+
+std::pair<int, int> label_size(const std::string& text, int scale) {
+    std::string copy = text;
+    if (copy.empty()) return {0, 0};
+    return {stb_easy_font_width(&copy[0]) * scale, stb_easy_font_height(&copy[0]) * scale};
+}
+
+std::string wrap_label(const std::string& text, int width, int scale) {
+    std::vector<std::string> pieces;  // words, each '-' kept at the end of its piece
+    std::string piece;
+    for (char ch : text) {
+        if (ch == ' ') {
+            if (!piece.empty()) pieces.push_back(piece);
+            piece.clear();
+            continue;
+        }
+        piece += ch;
+        if (ch == '-') pieces.push_back(piece), piece.clear();
+    }
+    if (!piece.empty()) pieces.push_back(piece);
+    std::string wrapped, line;
+    for (const std::string& p : pieces) {
+        const std::string joined = line.empty() ? p : line + (line.back() == '-' ? "" : " ") + p;
+        if (!line.empty() && label_size(joined, scale).first > width) {
+            wrapped += line + "\n";
+            line = p;
+        } else {
+            line = joined;
+        }
+    }
+    return wrapped + line;
+}
+
 void Canvas::save_png(const std::string& path) const {
     if (!stbi_write_png(path.c_str(), width, height, 3, pixels.data(), width * 3))
         throw Error("cannot write " + path + ": check that the folder exists and is writable");
@@ -85,20 +135,35 @@ void Canvas::draw_signed_over(int x, int y, const float* map, const float* image
 }
 
 void save_heatmap_grid(const std::string& path, const std::vector<HeatmapRow>& grid, int rows, int cols, bool overlay,
-                       int zoom) {
-    const int gap = 6, cell_w = cols * zoom + gap, cell_h = rows * zoom + gap;
-    size_t columns = 1;
-    for (const HeatmapRow& row : grid) columns = std::max(columns, row.maps.size() + 1);
-    Canvas canvas(int(columns) * cell_w, int(grid.size()) * cell_h, {255, 255, 255});
+                       int zoom, const std::vector<std::string>& columns) {
+    const int gap = 6, cell_w = cols * zoom + gap, cell_h = rows * zoom + gap, font = zoom >= 6 ? 2 : 1;
+    size_t count = std::max<size_t>(1, columns.size());
+    for (const HeatmapRow& row : grid) count = std::max(count, row.maps.size() + 1);
+    std::vector<std::string> names;  // each column's name, wrapped to its width
+    int header = 0, margin = 0;
+    for (const std::string& c : columns) {
+        names.push_back(wrap_label(c, cols * zoom, font));
+        header = std::max(header, label_size(names.back(), font).second + gap);
+    }
+    for (const HeatmapRow& row : grid) margin = std::max(margin, label_size(row.label, font).first + (row.label.empty() ? 0 : gap));
+    Canvas canvas(margin + int(count) * cell_w, header + int(grid.size()) * cell_h, {255, 255, 255});
+    const Rgb ink{20, 20, 20};
+    for (size_t c = 0; c < names.size(); ++c) {  // centred above its column, lines at the bottom
+        auto [w, h] = label_size(names[c], font);
+        canvas.draw_label(margin + int(c) * cell_w + std::max(0, (cols * zoom - w) / 2), header - gap - h + font, names[c], ink, font);
+    }
     for (size_t i = 0; i < grid.size(); ++i) {
-        const int y = int(i) * cell_h;
-        canvas.draw_grey(0, y, grid[i].image, rows, cols, zoom);
+        const int y = header + int(i) * cell_h;
+        const int h = label_size(grid[i].label, font).second;
+        canvas.draw_label(0, y + std::max(0, (rows * zoom - h) / 2), grid[i].label, ink, font);
+        canvas.draw_grey(margin, y, grid[i].image, rows, cols, zoom);
         for (size_t m = 0; m < grid[i].maps.size(); ++m) {
             const float* map = grid[i].maps[m];
             float scale = 0.0f;
             for (int k = 0; k < rows * cols; ++k) scale = std::max(scale, std::fabs(map[k]));
-            if (overlay) canvas.draw_signed_over(int(m + 1) * cell_w, y, map, grid[i].image, rows, cols, zoom, scale);
-            else canvas.draw_signed(int(m + 1) * cell_w, y, map, rows, cols, zoom, scale);
+            const int x = margin + int(m + 1) * cell_w;
+            if (overlay) canvas.draw_signed_over(x, y, map, grid[i].image, rows, cols, zoom, scale);
+            else canvas.draw_signed(x, y, map, rows, cols, zoom, scale);
         }
     }
     canvas.save_png(path);

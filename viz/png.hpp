@@ -1,6 +1,7 @@
 // png.hpp: pictures as PNG files (stb_image_write).
 #pragma once
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nn/tensor.hpp"
@@ -32,6 +33,9 @@ struct Canvas {
                           float scale);
     // Text of digits, '/', '?' and spaces in a 3x5 pixel font, each font pixel scale x scale.
     void draw_text(int x, int y, const std::string& text, Rgb c, int scale);
+    // A label in any printable ASCII (stb_easy_font's bitmap font), each font pixel
+    // scale x scale, its top left corner at (x, y); '\n' starts a new line.
+    void draw_label(int x, int y, const std::string& text, Rgb c, int scale);
     void save_png(const std::string& path) const;  // throws gb::Error if it cannot be written
 };
 
@@ -40,17 +44,26 @@ struct Canvas {
 void save_prediction_grid(const std::string& path, const std::vector<const float*>& images, int rows, int cols,
                           const std::vector<int>& predicted, const std::vector<int>& truth, int per_row = 8);
 
+// The size of a label drawn by Canvas::draw_label: {width, height} in pixels.
+std::pair<int, int> label_size(const std::string& text, int scale);
+// A label broken into lines (at spaces and after '-') so that each fits in `width` pixels
+// where it can; a single word longer than that stays whole.
+std::string wrap_label(const std::string& text, int width, int scale);
+
 // A grid of explanations: one row per input, its grey image (rows x cols
 // values in [0, 1]) and then one relevance map per column, each map in the
 // diverging colormap scaled so that its largest |relevance| is full colour.
 // With overlay, each map is drawn over its grey image, its colour's strength
-// following |relevance|.
+// following |relevance|. `columns` names the columns above them (the image's
+// column first, e.g. {"digit", "lrp-0", ...}); a row's `label` is written to
+// its left; without either, the grid has no margin.
 struct HeatmapRow {
     const float* image;
     std::vector<const float*> maps;
+    std::string label = "";
 };
 void save_heatmap_grid(const std::string& path, const std::vector<HeatmapRow>& grid, int rows, int cols,
-                       bool overlay = false, int zoom = 4);
+                       bool overlay = false, int zoom = 4, const std::vector<std::string>& columns = {});
 
 // A surrogate's explanation over superpixels: the grey image, the image with
 // the outline of every segment whose weight is not 0 (red: positive, blue:

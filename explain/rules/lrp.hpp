@@ -1,7 +1,7 @@
 // lrp.hpp: layer-wise relevance propagation (Bach et al. 2015; Montavon et
 // al. 2019, "Layer-wise relevance propagation: an overview"), one class per
 // rule. At a Linear or convolution layer with input a, every rule is the same
-// four steps on a modified copy of the layer (GUIDE.md):
+// four steps on a modified copy of the layer (tutorial 07, "One rule, four lines"):
 //
 //   z = rho(layer)(a) (+ stabiliser)     z_k = sum_j a_j rho(w_jk) + rho(b_k)
 //   s = R / z                            element-wise
