@@ -48,18 +48,11 @@ SplitScore discrete_score(const TreeData& data, const std::vector<int>& rows, in
     return s;
 }
 
-SplitScore continuous_score(const TreeData& data, const std::vector<int>& rows, int feature, int min_cases) {
+// The best threshold of a continuous attribute over cases given as (value, class) pairs sorted by value.
+SplitScore continuous_score(const TreeData& data, const std::vector<std::pair<float, int>>& order, int min_cases) {
     SplitScore s;
-    const size_t n = rows.size();
-    std::vector<std::pair<float, int>> order(n);
-    float low = data.row(rows[0])[feature], high = low;
-    for (size_t k = 0; k < n; ++k) {
-        float v = data.row(rows[k])[feature];
-        order[k] = {v, data.y[size_t(rows[k])]};
-        low = std::min(low, v), high = std::max(high, v);
-    }
-    if (low == high) return s;
-    std::sort(order.begin(), order.end());
+    const size_t n = order.size();
+    if (n < 2 || order.front().first == order.back().first) return s;
     // Release 8: at least MINOBJS, at most 25, and otherwise 10% of the cases per class on each side.
     double min_split = 0.1 * double(n) / data.classes;
     min_split = std::min(25.0, std::max(double(min_cases), min_split));
@@ -88,10 +81,32 @@ SplitScore continuous_score(const TreeData& data, const std::vector<int>& rows, 
     return s;
 }
 
+std::vector<std::pair<float, int>> sorted_pairs(const TreeData& data, const std::vector<int>& rows, int feature) {
+    std::vector<std::pair<float, int>> order(rows.size());
+    for (size_t k = 0; k < rows.size(); ++k) order[k] = {data.row(rows[k])[feature], data.y[size_t(rows[k])]};
+    std::sort(order.begin(), order.end());
+    return order;
+}
+
 struct Grower {
     const TreeData& data;
     const C45Options& options;
+    const SortedColumns* sorted;
     Tree tree;
+    std::vector<char> member;  // with `sorted`: the rows of the node being split
+
+    SplitScore score(const std::vector<int>& rows, int j) {
+        if (!sorted || data.discrete(j)) return c45_split_score(data, rows, j, options.min_cases);
+        const std::vector<int>& order = sorted->order[size_t(j)];
+        if (order.empty()) return {};
+        // A large node reads the presorted column (linear); a small one sorts its own rows.
+        if (rows.size() * 16 < order.size()) return continuous_score(data, sorted_pairs(data, rows, j), options.min_cases);
+        std::vector<std::pair<float, int>> pairs;
+        pairs.reserve(rows.size());
+        for (int i : order)
+            if (member[size_t(i)]) pairs.emplace_back(data.row(i)[j], data.y[size_t(i)]);
+        return continuous_score(data, pairs, options.min_cases);
+    }
 
     int leaf(const std::vector<int>& rows, int parent_label) {
         TreeNode node;
@@ -112,10 +127,14 @@ struct Grower {
         std::vector<SplitScore> scores(size_t(data.features));
         double average = 0;
         int possible = 0;
+        if (sorted)
+            for (int i : rows) member[size_t(i)] = 1;
         for (int j = 0; j < data.features; ++j) {
-            scores[size_t(j)] = c45_split_score(data, rows, j, options.min_cases);
+            scores[size_t(j)] = score(rows, j);
             if (scores[size_t(j)].possible) average += scores[size_t(j)].gain, ++possible;
         }
+        if (sorted)
+            for (int i : rows) member[size_t(i)] = 0;
         if (possible == 0) return at;
         average /= possible;
         int best = -1;
@@ -203,7 +222,20 @@ double entropy_bits(const std::vector<double>& counts) {
 SplitScore c45_split_score(const TreeData& data, const std::vector<int>& rows, int feature, int min_cases) {
     if (rows.empty()) return {};
     return data.discrete(feature) ? discrete_score(data, rows, feature, min_cases)
-                                  : continuous_score(data, rows, feature, min_cases);
+                                  : continuous_score(data, sorted_pairs(data, rows, feature), min_cases);
+}
+
+SortedColumns sort_columns(const TreeData& data, const std::vector<char>& use) {
+    SortedColumns s;
+    s.order.resize(size_t(data.features));
+    for (int j = 0; j < data.features; ++j) {
+        if (!use.empty() && !use[size_t(j)]) continue;
+        std::vector<int>& order = s.order[size_t(j)];
+        order.resize(size_t(data.rows));
+        for (int i = 0; i < data.rows; ++i) order[size_t(i)] = i;
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return data.row(a)[j] < data.row(b)[j]; });
+    }
+    return s;
 }
 
 double c45_added_errors(double n, double e, double cf) {
@@ -225,14 +257,17 @@ double c45_added_errors(double n, double e, double cf) {
     return n * u - e;
 }
 
-Tree grow_c45(const TreeData& data, const C45Options& options) {
+Tree grow_c45(const TreeData& data, const C45Options& options, const SortedColumns* sorted) {
     data.check();
     if (options.min_cases < 1) throw Error("C4.5's minimum number of cases must be at least 1");
     if (!(options.confidence > 0 && options.confidence < 1))
         throw Error("C4.5's pruning confidence must lie in (0, 1), e.g. 0.25");
     if (options.max_depth < 0) throw Error("C4.5's maximum depth must be 0 (unlimited) or more");
-    Grower g{data, options, {}};
+    if (sorted && sorted->order.size() != size_t(data.features))
+        throw Error("the presorted columns were made for other data");
+    Grower g{data, options, sorted, {}, {}};
     g.tree.classes = data.classes;
+    if (sorted) g.member.assign(size_t(data.rows), 0);
     std::vector<int> rows(size_t(data.rows));
     for (int i = 0; i < data.rows; ++i) rows[size_t(i)] = i;
     g.grow(rows, 0, 0);

@@ -49,7 +49,18 @@ SplitScore c45_split_score(const TreeData& data, const std::vector<int>& rows, i
 // E + added = N * U_CF(E, N).
 double c45_added_errors(double cases, double errors, double confidence);
 
-// Throws gb::Error for empty data or a bad option.
-Tree grow_c45(const TreeData& data, const C45Options& options = {});
+// Each feature's rows in increasing order of value, computed once and shared by
+// every tree grown on the same rows with other labels (DeepRED grows many
+// trees on one layer's activations). A feature whose order is left empty is
+// not used by the trees.
+struct SortedColumns {
+    std::vector<std::vector<int>> order;  // per feature
+};
+// `use` (empty: every feature) says which features the trees may test.
+SortedColumns sort_columns(const TreeData& data, const std::vector<char>& use = {});
+
+// Throws gb::Error for empty data or a bad option. `sorted` (from
+// sort_columns(data)) makes large trees faster and can leave features out.
+Tree grow_c45(const TreeData& data, const C45Options& options = {}, const SortedColumns* sorted = nullptr);
 
 }  // namespace gb
