@@ -4,6 +4,7 @@
 
 #include "trees/c45.hpp"
 #include "util/error.hpp"
+#include "util/random.hpp"
 
 using namespace gb;
 using Catch::Detail::Approx;
