@@ -22,12 +22,14 @@ const char* kUsage =
     "  rules    --model FILE.npz [--data mnist|wine|breast-cancer] [--class C]\n"
     "           [--method deepred|cred|pedagogical] [--prune-inputs yes|no] [--max-depth D]\n"
     "           [--min-cases N] [--confidence CF] [--max-terms T] [--samples N] [--seed S]\n"
-    "           [--limit N] [--out RULES.txt] [--png RULES.png] [--trace yes]\n"
+    "           [--simplify yes|no] [--limit N] [--out RULES.txt] [--png RULES.png] [--trace yes]\n"
     "           IF-THEN rules for the network's decision \"class C\" (an output of the network; for a\n"
     "           --one-vs-rest model 1 is the chosen class, the default) against the rest. C4.5 trees with\n"
     "           min cases N (2), pruning confidence CF (0.25) and depth D (0: unlimited), learned on N\n"
     "           training examples (0: all); T (20000) caps the terms of a substitution step;\n"
-    "           --prune-inputs drops the inputs whose removal changes no decision first.\n"
+    "           --prune-inputs drops the inputs whose removal changes no decision first; --simplify\n"
+    "           drops conditions and rules that do not raise the agreement with the network on the\n"
+    "           training examples.\n"
     "           Fidelity (agreement with the network) and accuracy on the test split.\n";
 
 // The name of input j: a pixel x[row,col] for digits, a column name for a table.
@@ -65,6 +67,9 @@ int rules(const Flags& flags, std::ostream& out, std::ostream& err) {
     if (prune != "yes" && prune != "no") throw Error("--prune-inputs takes yes or no, got '" + prune + "'");
     if (trace != "yes" && trace != "no") throw Error("--trace takes yes or no, got '" + trace + "'");
     options.prune_inputs = prune == "yes";
+    std::string simplify = flags.text("simplify", "no");
+    if (simplify != "yes" && simplify != "no") throw Error("--simplify takes yes or no, got '" + simplify + "'");
+    options.simplify = simplify == "yes";
     options.tree.max_depth = flags.whole("max-depth", 0, 0, 1000);
     options.tree.min_cases = flags.whole("min-cases", 2, 1, 1 << 24);
     options.tree.confidence = flags.real("confidence", 0.25f, 1e-4f, 0.9999f);
@@ -136,7 +141,8 @@ int rules(const Flags& flags, std::ostream& out, std::ostream& err) {
     json.add("command", "rules").add("model", path).add("data", data.name).add("method", extraction.method);
     json.add("class", options.target_class).add("class_name", then);
     json.add("fidelity", scores.fidelity).add("accuracy", scores.accuracy).add("network_accuracy", scores.network_accuracy);
-    json.add("rules", scores.rules).add("terms", scores.terms).add("mean_rule_length", scores.mean_length);
+    json.add("rules", scores.rules).add("rules_before_simplify", int(extraction.rules_before_simplify));
+    json.add("terms", scores.terms).add("mean_rule_length", scores.mean_length);
     json.add("seconds", extraction.seconds).add("peak_mb", extraction.peak_mb);
     json.add("training_examples", extraction.training_rows).add("test_examples", scores.examples);
     json.add("inputs_kept", kept).add("layer_terms", layer_terms);
@@ -154,7 +160,7 @@ int rules(const Flags& flags, std::ostream& out, std::ostream& err) {
 Command rules_command() {
     return {"rules", "IF-THEN rules extracted from an MLP (DeepRED, CRED, pedagogical), with their fidelity", kUsage,
             {"model", "data", "class", "method", "prune-inputs", "max-depth", "min-cases", "confidence", "max-terms",
-             "samples", "seed", "limit", "out", "png", "trace"},
+             "samples", "seed", "limit", "out", "png", "trace", "simplify"},
             rules};
 }
 

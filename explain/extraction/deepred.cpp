@@ -5,6 +5,7 @@
 #include <chrono>
 #include <map>
 
+#include "explain/extraction/rule_pruning.hpp"
 #include "util/error.hpp"
 #include "util/random.hpp"
 
@@ -156,6 +157,8 @@ RuleExtraction extract_rules(const DenseNetwork& network, const float* train, in
         }
         r.rules = r.layer_rules.back();
     }
+    r.rules_before_simplify = r.rules.size();
+    if (options.simplify) r.rules = prune_rules(r.rules, x, rows, r.inputs, decided);
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     r.peak_mb = peak_memory_mb();
     return r;

@@ -36,6 +36,7 @@ struct ExtractionOptions {
     int prune_tolerance = 0;         // decisions an input may change and still be pruned
     int prune_rows = 2000;           // training rows the pruning looks at (0: all)
     int samples = 0;                 // training rows the trees learn from (0: all), drawn with `seed`
+    bool simplify = false;           // prune the final rules against the training decisions (rule_pruning.hpp)
     uint64_t seed = 1;
 };
 
@@ -54,6 +55,7 @@ struct RuleExtraction {
     int target_class = 0;
     int inputs = 0;
     Dnf rules;                        // over the inputs: any term holds -> target_class
+    size_t rules_before_simplify = 0; // terms before rule pruning (the same without it)
     std::vector<Dnf> layer_rules;     // the DNF over each layer, from the last hidden layer down to the inputs
     std::vector<ExtractionStep> steps;
     std::vector<char> kept_inputs;    // after input pruning (all 1 without it)

@@ -1,6 +1,7 @@
 // Rules in DNF: simplification, redundancy, substitution of layer rules.
 #include <catch2/catch.hpp>
 
+#include "explain/extraction/rule_pruning.hpp"
 #include "explain/extraction/rules.hpp"
 #include "trees/c45.hpp"
 #include "util/error.hpp"
@@ -74,4 +75,16 @@ TEST_CASE("A tree reads as a DNF per class", "[extraction][rules]") {
         CHECK(holds(ones, d.row(i)) == (d.y[size_t(i)] == 1));
         CHECK(holds(zeros, d.row(i)) == (d.y[size_t(i)] == 0));
     }
+}
+
+TEST_CASE("Rule pruning drops conditions and rules that add no agreement", "[extraction][rules]") {
+    std::vector<float> x;
+    std::vector<int> decided;
+    for (int v = 0; v < 10; ++v) x.push_back(float(v)), decided.push_back(v >= 5);
+    // {4 < x <= 8}: dropping x <= 8 adds x = 9, which {x > 8} covers already: kept agreement, dropped.
+    // {x > 8} then repeats {x > 4}: dropped. {x <= 0} fires where the network says 0: dropped.
+    Dnf dnf{{gt(0, 4), le(0, 8)}, {gt(0, 8)}, {le(0, 0)}};
+    for (Term& t : dnf) simplify(t);
+    Dnf pruned = prune_rules(dnf, x.data(), 10, 1, decided);
+    CHECK(pruned == Dnf{{gt(0, 4)}});
 }
