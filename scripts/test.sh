@@ -73,6 +73,7 @@ declare -A tutorial_args=(
     [09_lrp_text]="--epochs 1 --limit 500 --out $scratch/09"
     [10_evaluating_explanations]="--epochs 1 --text-epochs 1 --limit 500 --samples 50 --out $scratch/10"
     [11_lime]="--epochs 1 --text-epochs 1 --limit 500 --digits 10 --out $scratch/11"
+    [12_rule_extraction]="--epochs 1 --limit 2000 --samples 1000 --tree-rows 1000 --more-digits none --out $scratch/12"
 )
 for tutorial in "$build"/tutorials/*; do
     [ -x "$tutorial" ] && [ -f "$tutorial" ] || continue
