@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
                        {"epochs", "limit", "samples", "tree-rows", "more-digits", "out"}, [](const Flags& flags) {
         const int epochs = flags.whole("epochs", 5, 1, 100), limit = flags.whole("limit", 0, 0, 60000);
         const int samples = flags.whole("samples", 10000, 0, 60000), tree_rows = flags.whole("tree-rows", 10000, 1, 60000);
-        const std::string more = flags.text("more-digits", "0,7"), out = flags.text("out", "tutorials/images/12");
+        const std::string more = flags.text("more-digits", "0,7"), out = flags.text("out", "runs/12_rule_extraction");
         make_folder(out);
         play_tennis();
 
@@ -193,17 +193,17 @@ int main(int argc, char** argv) {
             o.tree.max_depth = depth, o.tree.min_cases = 20, o.simplify = true;
             Row r = run(net, ones, o, "DeepRED depth " + std::to_string(depth));
             print_row(r);
-            deepred_series.x.push_back(r.scores.rules), deepred_series.y.push_back(100 * r.scores.fidelity);
+            deepred_series.x.push_back(r.scores.terms), deepred_series.y.push_back(100 * r.scores.fidelity);
         }
         for (int depth : {2, 4, 6, 8}) {
             ExtractionOptions o = base;
             o.method = "pedagogical", o.tree.max_depth = depth, o.tree.min_cases = 20, o.simplify = true;
             Row r = run(net, ones, o, "pedagogical depth " + std::to_string(depth));
             print_row(r);
-            pedagogical_series.x.push_back(r.scores.rules), pedagogical_series.y.push_back(100 * r.scores.fidelity);
+            pedagogical_series.x.push_back(r.scores.terms), pedagogical_series.y.push_back(100 * r.scores.fidelity);
         }
         plot_png(out + "/fidelity_vs_size.png",
-                 {{"rules for digit 1", "rules", "fidelity on test digits (%)", {deepred_series, pedagogical_series}}},
+                 {{"rules for digit 1", "conditions in all rules", "fidelity on test digits (%)", {deepred_series, pedagogical_series}}},
                  700, 420);
         std::printf("wrote %s/fidelity_vs_size.png\n\n", out.c_str());
 
