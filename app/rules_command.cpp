@@ -1,6 +1,7 @@
 // rules_command.cpp: `glassbox rules`: IF-THEN rules extracted from a trained
 // MLP (DeepRED, CRED or a pedagogical C4.5 tree; explain/extraction/), their
 // fidelity to the network and accuracy on the test split, as text and pictures.
+#include <algorithm>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
@@ -96,11 +97,18 @@ int rules(const Flags& flags, std::ostream& out, std::ostream& err) {
     text << "ELSE not " << then << "\n";
     if (trace == "yes") {
         err << extraction.method << ": " << extraction.training_rows << " training examples\n";
-        for (size_t k = 0; k < extraction.layer_rules.size(); ++k)
-            err << "  rules over " << (k + 1 == extraction.layer_rules.size() ? std::string("the inputs")
-                                                                                : "hidden layer " + std::to_string(network.hidden_layers() - int(k)))
+        for (size_t k = 0; k < extraction.layer_rules.size(); ++k) {
+            const bool inputs = k + 1 == extraction.layer_rules.size();
+            const int layer = network.hidden_layers() - int(k);
+            err << "  rules over " << (inputs ? std::string("the inputs") : "hidden layer " + std::to_string(layer))
                 << ": " << extraction.layer_rules[k].size() << " terms, " << total_conditions(extraction.layer_rules[k])
                 << " conditions\n";
+            if (inputs) continue;  // printed in full below
+            auto unit = [&](int u) { return "h" + std::to_string(layer) + "[" + std::to_string(u) + "]"; };
+            const Dnf& dnf = extraction.layer_rules[k];
+            for (size_t t = 0; t < std::min<size_t>(dnf.size(), 10); ++t) err << "    " << term_text(dnf[t], unit) << "\n";
+            if (dnf.size() > 10) err << "    ... (" << dnf.size() - 10 << " more)\n";
+        }
         for (const ExtractionStep& s : extraction.steps)
             err << "  layer " << s.from << " -> " << s.from - 1 << ": " << s.conditions << " trees, " << s.terms_in
                 << " terms in, " << s.terms_before_merge << " substituted, " << s.terms_after_merge << " after merging\n";
