@@ -22,7 +22,7 @@ LDLIBS := -lboost_iostreams -lboost_filesystem -lboost_system -lpthread
 # The library: nn/ (the core, standard library only), datasets/, training/
 # (the data sets by name and the training loop), explain/ (with its family
 # folders), viz/ and the command line in app/, which the tests call.
-LIB_SRC := $(sort $(shell find nn datasets training explain viz -name '*.cpp')) $(filter-out app/main.cpp,$(wildcard app/*.cpp))
+LIB_SRC := $(sort $(shell find nn datasets trees training explain viz -name '*.cpp')) $(filter-out app/main.cpp,$(wildcard app/*.cpp))
 LIB     := $(BUILD)/libglassbox.a
 TUTORIALS := $(patsubst tutorials/%.cpp,$(BUILD)/tutorials/%,$(wildcard tutorials/*.cpp))
 TEST_SRC  := $(wildcard tests/*.cpp tests/*/*.cpp tests/*/*/*.cpp)

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -32,7 +33,12 @@ const char* kTrainUsage =
     "           tab-mlp (wine, breast-cancer: tables, features standardised by the training split)\n"
     "           defaults: 10 epochs, batch 64, cosine schedule; SGD lr 0.05 momentum 0.9\n"
     "           (mlp, lenet; lr 0.01 for lenet-sum) or Adam lr 0.001 (lstm and the text models);\n"
-    "           tab-mlp: 50 epochs, batch 16, SGD lr 0.01 momentum 0.9\n";
+    "           tab-mlp: 50 epochs, batch 16, SGD lr 0.01 momentum 0.9\n"
+    "           [--hidden 100,50] (mlp, tab-mlp: the hidden layers' sizes; default 300,100 and 32,32)\n"
+    "           [--one-vs-rest C] (two classes: C against the rest, recorded in the model file)\n"
+    "           --model tree|forest: CART (Gini) or a random forest on the pixels or features, see\n"
+    "           [--max-depth D] [--min-cases N] [--trees T] [--importance MAP.png] (mnist); --out FILE.txt\n"
+    "           receives the tree as text (or the forest's size), not a model file\n";
 
 const char* kFooter = R"(
 The data folder is $GLASSBOX_DATA, or ./data (run `make data` to fill it).
@@ -48,8 +54,29 @@ void progress_bar(std::ostream& err, int epoch, int epochs, int done, int total,
         << std::setprecision(4) << loss << std::defaultfloat << std::flush;
 }
 
+// "100,50" -> {100, 50}.
+std::vector<int> hidden_sizes(const std::string& text) {
+    std::vector<int> sizes;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t comma = text.find(',', start);
+        std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        char* end = nullptr;
+        long v = std::strtol(part.c_str(), &end, 10);
+        if (part.empty() || *end != '\0' || v < 1 || v > 65536)
+            throw Error("--hidden takes sizes of 1 to 65536 separated by commas, e.g. 100,50; got '" + text + "'");
+        sizes.push_back(int(v));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return sizes;
+}
+
 int train(const Flags& flags, std::ostream& out, std::ostream& err) {
     std::string model_name = flags.text("model", "mlp");
+    if (model_name == "tree" || model_name == "forest") return train_trees(flags, out, err);
+    for (const char* flag : {"max-depth", "min-cases", "trees", "importance"})
+        if (flags.has(flag)) throw Error(std::string("--") + flag + " is for --model tree or forest");
     const auto& names = model_names();
     if (std::find(names.begin(), names.end(), model_name) == names.end()) make_model(model_name, 0);  // throws the list
     InputKind kind = input_kind(model_name);
@@ -92,11 +119,17 @@ int train(const Flags& flags, std::ostream& out, std::ostream& err) {
 
     check_writable(path);
     if (!curves.empty()) check_writable(curves);
+    std::vector<int> hidden;
+    if (flags.has("hidden")) {
+        if (model_name != "mlp" && model_name != "tab-mlp") throw Error("--hidden is for the models mlp and tab-mlp");
+        hidden = hidden_sizes(flags.text("hidden", ""));
+    }
     DataSplits data = load_data(data_name, kind, limit, text);
+    if (flags.has("one-vs-rest")) make_one_vs_rest(data, flags.whole("one-vs-rest", 0, 0, 1 << 20));
     LabeledSet& train_set = data.train;
     LabeledSet& test_set = data.test;
-    Model model =
-        make_model(model_name, seed, {data.vocabulary.size(), text.length, train_set.classes, data.table.count()});
+    Model model = make_model(model_name, seed,
+                             {data.vocabulary.size(), text.length, train_set.classes, data.table.count(), hidden});
     model.data = data.record();
     if (embeddings == "lsa") embeddings_from_lsa(model, train_set, seed);
     std::unique_ptr<Optimizer> optimizer;
@@ -128,6 +161,7 @@ int train(const Flags& flags, std::ostream& out, std::ostream& err) {
 
     JsonObject json;
     json.add("command", "train").add("model", model_name).add("data", data_name).add("out", path);
+    if (data.one_vs_rest >= 0) json.add("one_vs_rest", data.one_vs_rest);
     if (!curves.empty()) {
         std::vector<double> x;
         for (int e = 1; e <= epochs; ++e) x.push_back(e);
@@ -211,7 +245,8 @@ const std::vector<Command>& commands() {
     static const std::vector<Command> all{
         {"train", "trains a model and saves it", kTrainUsage,
          {"model", "data", "out", "epochs", "batch", "lr", "optimizer", "momentum", "weight-decay", "schedule", "seed",
-          "limit", "curves", "min-count", "max-words", "length", "strip", "embeddings"},
+          "limit", "curves", "min-count", "max-words", "length", "strip", "embeddings", "hidden", "one-vs-rest",
+          "max-depth", "min-cases", "trees", "importance"},
          train},
         {"eval", "a saved model's test loss and accuracy", "  eval     --model FILE.npz [--data mnist|20news] [--limit N]\n",
          {"model", "data", "limit"}, [](const Flags& f, std::ostream& out, std::ostream&) { return eval(f, out); }},
@@ -223,6 +258,7 @@ const std::vector<Command>& commands() {
         evaluate_command(),
         methods_command(),
         pick_command(),
+        rules_command(),
     };
     return all;
 }

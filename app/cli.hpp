@@ -27,5 +27,9 @@ Command explain_command();   // explain_command.cpp
 Command evaluate_command();  // evaluate_command.cpp
 Command methods_command();   // methods_command.cpp
 Command pick_command();      // pick_command.cpp
+Command rules_command();     // rules_command.cpp
+
+// `glassbox train --model tree|forest` (train_trees.cpp).
+int train_trees(const Flags& flags, std::ostream& out, std::ostream& err);
 
 }  // namespace gb

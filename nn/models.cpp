@@ -18,11 +18,21 @@ Model make_model(const std::string& name, uint64_t seed, const ModelSize& size) 
     Rng rng(seed);
     Model m;
     m.name = name;
+    // Linear and ReLU through the hidden sizes, then a linear output layer.
+    auto perceptron = [&](int inputs, std::vector<int> hidden, int classes) {
+        for (int h : hidden)
+            if (h < 1 || h > (1 << 16)) throw Error("a hidden layer needs 1 to 65536 units, got " + std::to_string(h));
+        int in = inputs;
+        for (int h : hidden) {
+            m.net.emplace<Linear>(in, h, rng).emplace<ReLU>();
+            in = h;
+        }
+        m.net.emplace<Linear>(in, classes, rng);
+    };
     if (name == "mlp") {
         m.input_shape = {784};
-        m.net.emplace<Linear>(784, 300, rng).emplace<ReLU>();
-        m.net.emplace<Linear>(300, 100, rng).emplace<ReLU>();
-        m.net.emplace<Linear>(100, 10, rng);
+        if (size.classes < 2) throw Error("model 'mlp' needs at least two classes");
+        perceptron(784, size.hidden.empty() ? std::vector<int>{300, 100} : size.hidden, size.classes);
         return m;
     }
     if (name == "lenet" || name == "lenet-sum") {
@@ -82,9 +92,7 @@ Model make_model(const std::string& name, uint64_t seed, const ModelSize& size) 
             throw Error("model 'tab-mlp' needs the number of features and at least two classes from its data; "
                         "train it with --data wine or --data breast-cancer");
         m.input_shape = {size.features};
-        m.net.emplace<Linear>(size.features, 32, rng).emplace<ReLU>();
-        m.net.emplace<Linear>(32, 32, rng).emplace<ReLU>();
-        m.net.emplace<Linear>(32, size.classes, rng);
+        perceptron(size.features, size.hidden.empty() ? std::vector<int>{32, 32} : size.hidden, size.classes);
         return m;
     }
     std::string known;

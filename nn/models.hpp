@@ -1,6 +1,6 @@
 // models.hpp: the named architectures that `glassbox train --model NAME` builds.
 //
-//   mlp   784-300-100-10 with ReLU: the network of the LRP tutorials
+//   mlp   784-300-100-10 with ReLU (other hidden sizes by ModelSize::hidden): the network of the LRP tutorials
 //         (Montavon et al., heatmapping.org), on flattened 28x28 digits.
 //   lenet       LeNet-5 with ReLU and max pooling, on 1x28x28 digits.
 //   lenet-sum   the same with sum pooling, which the LRP papers recommend
@@ -38,6 +38,7 @@ struct ModelSize {
     int length = 0;      // word ids per document (sequence models)
     int classes = 10;
     int features = 13;   // values per row of a table (tab-mlp)
+    std::vector<int> hidden = {};  // mlp, tab-mlp: the hidden layers' sizes (empty: 300, 100 and 32, 32)
 };
 
 const std::vector<std::string>& model_names();

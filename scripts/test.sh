@@ -49,6 +49,17 @@ smoke "glassbox train tab-mlp" "$build/glassbox" train --model tab-mlp --data wi
 smoke "glassbox explain lime table" "$build/glassbox" explain --model "$scratch/wine.npz" --index 0 --method lime
 smoke "glassbox pick"    "$build/glassbox" pick --model "$scratch/wine.npz" --instances 8 --budget 2 --samples 500
 smoke "glassbox methods" "$build/glassbox" methods
+smoke "glassbox train one-vs-rest" "$build/glassbox" train --model mlp --hidden 20,10 --one-vs-rest 1 --data mnist \
+                         --epochs 1 --limit 2000 --out "$scratch/mlp1.npz"
+smoke "glassbox rules"   "$build/glassbox" rules --model "$scratch/mlp1.npz" --limit 500 --samples 1000 \
+                         --max-depth 3 --min-cases 20 --simplify yes --out "$scratch/rules.txt" --png "$scratch/rules.png"
+smoke "glassbox rules pedagogical" "$build/glassbox" rules --model "$scratch/mlp1.npz" --method pedagogical \
+                         --limit 500 --samples 1000 --prune-inputs yes
+smoke "glassbox rules table" "$build/glassbox" rules --model "$scratch/wine.npz" --class 0 --max-depth 3
+smoke "glassbox train tree" "$build/glassbox" train --model tree --data mnist --limit 1000 --max-depth 8 \
+                         --out "$scratch/tree.txt" --importance "$scratch/gini.png"
+smoke "glassbox train forest" "$build/glassbox" train --model forest --data breast-cancer --trees 10 \
+                         --out "$scratch/forest.txt"
 # Each tutorial with the arguments of a quick run; a tutorial missing here fails.
 declare -A tutorial_args=(
     [01_autodiff]=""
@@ -62,6 +73,7 @@ declare -A tutorial_args=(
     [09_lrp_text]="--epochs 1 --limit 500 --out $scratch/09"
     [10_evaluating_explanations]="--epochs 1 --text-epochs 1 --limit 500 --samples 50 --out $scratch/10"
     [11_lime]="--epochs 1 --text-epochs 1 --limit 500 --digits 10 --out $scratch/11"
+    [12_rule_extraction]="--epochs 1 --limit 2000 --samples 1000 --tree-rows 1000 --more-digits none --out $scratch/12"
     [15_figures]="--epochs 1 --limit 500 --seeds 1 --digits 4 --out $scratch/15"
     [16_model_validation]="--epochs 1 --text-epochs 1 --seeds 1 --posts 20 --limit 300 --out $scratch/16"
 )

@@ -33,12 +33,25 @@ void TableFeatures::standardize(const float* raw, float* z) const {
 }
 
 std::string DataSplits::record() const {
-    if (name != "20news") return name;
+    std::string suffix = one_vs_rest >= 0 ? " one_vs_rest " + std::to_string(one_vs_rest) : "";
+    if (name != "20news") return name + suffix;
     std::ostringstream s;
     s << "20news min_count " << text.min_count << " max_words " << text.max_words << " length " << text.length
       << " strip " << (text.strip ? 1 : 0);
     if (text.train_limit > 0) s << " train_limit " << text.train_limit;
-    return s.str();
+    return s.str() + suffix;
+}
+
+void make_one_vs_rest(DataSplits& data, int c) {
+    if (c < 0 || c >= data.train.classes)
+        throw Error("--one-vs-rest " + std::to_string(c) + ": " + data.name + " has classes 0.." +
+                    std::to_string(data.train.classes - 1));
+    for (LabeledSet* set : {&data.train, &data.test}) {
+        for (int& label : set->labels) label = label == c ? 1 : 0;
+        set->classes = 2;
+    }
+    data.class_names = {"rest", data.class_names[size_t(c)]};
+    data.one_vs_rest = c;
 }
 
 namespace {
@@ -207,17 +220,20 @@ DataSplits load_data_from_record(const std::string& record, InputKind kind, int 
     std::string name, key;
     in >> name;
     TextSettings text;
-    int strip = 1;
+    int strip = 1, one_vs_rest = -1;
     while (in >> key) {
         if (key == "min_count") in >> text.min_count;
         else if (key == "max_words") in >> text.max_words;
         else if (key == "length") in >> text.length;
         else if (key == "strip") in >> strip;
         else if (key == "train_limit") in >> text.train_limit;
+        else if (key == "one_vs_rest") in >> one_vs_rest;
         else throw Error("unknown data setting '" + key + "' in the model's record '" + record + "'");
     }
     text.strip = strip != 0;
-    return load_data(name, kind, test_limit, text);
+    DataSplits data = load_data(name, kind, test_limit, text);
+    if (one_vs_rest >= 0) make_one_vs_rest(data, one_vs_rest);
+    return data;
 }
 
 DataSplits data_for_model(Model& model, const std::string& data_flag, int test_limit) {

@@ -73,10 +73,16 @@ struct DataSplits {
     TextSettings text;              // 20news only
     std::vector<std::string> test_texts;  // 20news only: the posts, as the model saw them
     TableFeatures table;            // wine and breast-cancer only; train/test hold the standardised rows
+    int one_vs_rest = -1;           // >= 0: two classes, "rest" (0) and that class (1)
     std::string record() const;     // "mnist", "wine", "breast-cancer", or
                                     // "20news min_count 2 max_words 20000 length 400 strip 1"
-                                    // (and " train_limit N" after a run on part of the training posts)
+                                    // (and " train_limit N" after a run on part of the training posts;
+                                    // " one_vs_rest C" for a two-class task)
 };
+
+// Relabels both splits as class c (1) against the rest (0), e.g. "digit 1 vs
+// all" (DeepRED's task). Throws gb::Error for a class the data does not have.
+void make_one_vs_rest(DataSplits& data, int c);
 
 // The data set `name` for a model taking `kind` input; a limit > 0 keeps that
 // many examples of a split (MNIST: the first ones; 20 Newsgroups, whose posts

@@ -83,3 +83,16 @@ struct SignalMap {
 void save_signal_maps(const std::string& path, const std::vector<SignalMap>& rows);
 
 }  // namespace gb
+
+namespace gb {
+
+// Rules over the pixels of a rows x cols image, one tile per rule: over a
+// faint grey background image, red pixels must be bright (x > t) and blue
+// ones dark (x <= t) for the rule to fire.
+struct PixelRule {
+    std::vector<int> bright, dark;  // pixel indices (row * cols + col)
+};
+void save_rule_pictures(const std::string& path, const std::vector<PixelRule>& rules, const float* background,
+                        int rows, int cols, int zoom = 6, int per_row = 6);
+
+}  // namespace gb

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# rules_mnist.sh [BUILD]: DeepRED's MNIST task ("digit D vs the rest", a 784-100-50-2 ReLU network
+# trained by glassbox) for digits 1, 0 and 7: DeepRED and the pedagogical C4.5 tree, each with
+# fidelity, accuracy, rules, terms, seconds and peak MB (the JSON line of `glassbox rules`).
+# The targets of the DeepRED comparison: fidelity >= 99.0% with at most 12 rules, under 2 minutes
+# and 1 GB on 2 cores.
+set -euo pipefail
+build=${1:-build}
+runs=${RUNS:-runs}
+mkdir -p "$runs"
+for digit in 1 0 7; do
+    model="$runs/mlp_100_50_vs_$digit.npz"
+    [ -f "$model" ] || "$build/glassbox" train --model mlp --hidden 100,50 --one-vs-rest "$digit" --data mnist \
+        --out "$model" > /dev/null
+    for method in deepred pedagogical; do
+        echo "digit $digit, $method:"
+        "$build/glassbox" rules --model "$model" --method "$method" --samples 10000 --max-depth 3 --min-cases 20 \
+            --simplify yes | tail -1
+    done
+done

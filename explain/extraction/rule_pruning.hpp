@@ -1,0 +1,22 @@
+// rule_pruning.hpp: simplifying extracted rules against the network's own
+// decisions on the training examples, in the spirit of C4.5's rule
+// post-processing (Quinlan 1993, ch. 5) and of the C5.0 rulesets that
+// DeepRED's re-implementations use:
+//
+//   1. a condition is dropped from a term when the rule set then agrees with
+//      the network on at least as many training examples;
+//   2. a whole term is dropped under the same test, until none can be.
+//
+// Agreement is counted with the DNF as a whole (an example is "class c" when
+// any term fires), so a term that only repeats what others cover goes.
+#pragma once
+#include <vector>
+
+#include "explain/extraction/rules.hpp"
+
+namespace gb {
+
+// x: rows x width; decided: the network's 0/1 decision per row.
+Dnf prune_rules(const Dnf& dnf, const float* x, int rows, int width, const std::vector<int>& decided);
+
+}  // namespace gb
