@@ -7,6 +7,7 @@
 #include "nn/conv.hpp"
 #include "nn/init.hpp"
 #include "nn/module.hpp"
+#include "nn/ops.hpp"
 #include "nn/pool.hpp"
 
 namespace gb {
@@ -75,6 +76,16 @@ public:
 
 private:
     int k_, stride_;
+};
+
+// Global average pooling (Lin et al. 2014, "network in network"): (B, C, H, W) -> (B, C), each map's mean.
+// It takes images of any size, which makes a network ending in it and a linear layer fully convolutional.
+class GlobalAvgPool2d : public Module {
+public:
+    Tensor forward(const Tensor& x) override {
+        return mean(reshape(x, Shape{x.dim(0), x.dim(1), -1}), 2);  // x: (B, C, H, W) -> (B, C, H W) -> (B, C)
+    }
+    std::string describe() const override { return "GlobalAvgPool2d"; }
 };
 
 class LpPool2d : public Module {
