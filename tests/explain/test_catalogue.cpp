@@ -43,6 +43,7 @@ TEST_CASE("every method runs on the models it claims and is refused cleanly on t
         ExplainOptions options;
         if (image) options.input.height = options.input.width = 28, options.input.bounded = true;
         options.set("samples", 2);  // smoothgrad, integrated gradients: quick
+        options.set("masks", 20).set("iterations", 3);  // rise, extremal perturbation: quick
         Tensor x = example_for(model, rng);
         for (const Method& method : catalogue()) {
             INFO(method.name << " on " << name);
