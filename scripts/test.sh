@@ -49,6 +49,16 @@ smoke "glassbox train tab-mlp" "$build/glassbox" train --model tab-mlp --data wi
 smoke "glassbox explain lime table" "$build/glassbox" explain --model "$scratch/wine.npz" --index 0 --method lime
 smoke "glassbox pick"    "$build/glassbox" pick --model "$scratch/wine.npz" --instances 8 --budget 2 --samples 500
 smoke "glassbox methods" "$build/glassbox" methods
+smoke "glassbox train allconv-gap" "$build/glassbox" train --model allconv-gap --data mnist --epochs 1 --limit 2000 \
+                         --out "$scratch/gap.npz"
+smoke "glassbox explain rise" "$build/glassbox" explain --model "$scratch/gap.npz" --index 0 --method rise \
+                         --masks 200 --save-masks "$scratch/rise.npz" --png "$scratch/rise.png"
+smoke "glassbox explain extremal, cam" "$build/glassbox" explain --model "$scratch/gap.npz" --index 0,1 \
+                         --method extremal-perturbation,cam --iterations 50 --png "$scratch/ep.png"
+smoke "glassbox evaluate pointing" "$build/glassbox" evaluate --model "$scratch/gap.npz" --metric pointing \
+                         --data mnist-scenes --scene different --samples 20 --methods cam,gradcam,excitation
+smoke "glassbox evaluate deletion" "$build/glassbox" evaluate --model "$scratch/gap.npz" --metric deletion \
+                         --scene same --samples 3 --methods cam,rise --masks 100
 # Each tutorial with the arguments of a quick run; a tutorial missing here fails.
 declare -A tutorial_args=(
     [01_autodiff]=""
@@ -62,6 +72,7 @@ declare -A tutorial_args=(
     [09_lrp_text]="--epochs 1 --limit 500 --out $scratch/09"
     [10_evaluating_explanations]="--epochs 1 --text-epochs 1 --limit 500 --samples 50 --out $scratch/10"
     [11_lime]="--epochs 1 --text-epochs 1 --limit 500 --digits 10 --out $scratch/11"
+    [14_localization_review]="--epochs 1 --limit 2000 --scenes 10 --costly 2 --curves 2 --rise-masks 100 --iterations 30 --lime-samples 50 --out $scratch/14"
 )
 for tutorial in "$build"/tutorials/*; do
     [ -x "$tutorial" ] && [ -f "$tutorial" ] || continue
