@@ -72,7 +72,7 @@ declare -A tutorial_args=(
     [09_lrp_text]="--epochs 1 --limit 500 --out $scratch/09"
     [10_evaluating_explanations]="--epochs 1 --text-epochs 1 --limit 500 --samples 50 --out $scratch/10"
     [11_lime]="--epochs 1 --text-epochs 1 --limit 500 --digits 10 --out $scratch/11"
-    [14_localization_review]="--epochs 1 --limit 2000 --scenes 10 --costly 2 --curves 2 --rise-masks 100 --iterations 30 --lime-samples 50 --out $scratch/14"
+    [14_localization_review]="--epochs 1 --limit 2000 --scenes 10 --costly 2 --ep-scenes 1 --curves 2 --rise-masks 100 --iterations 30 --lime-samples 50 --out $scratch/14"
 )
 for tutorial in "$build"/tutorials/*; do
     [ -x "$tutorial" ] && [ -f "$tutorial" ] || continue

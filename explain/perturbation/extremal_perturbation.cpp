@@ -123,10 +123,11 @@ MaskGenerator::MaskGenerator(int height, int width, int step, float sigma)
                 }
 }
 
-void MaskGenerator::pool(const std::vector<float>& mbar, size_t u, float& out, std::vector<float>* s) const {
+void MaskGenerator::pool(const std::vector<float>& mbar, size_t u, float& out, std::vector<float>* s,
+                         std::vector<float>& z) const {
     const size_t plane = size_t(out_[0]) * out_[1], K = weight_.size() / plane;
     float zmax = -1e30f;
-    std::vector<float> z(K);
+    z.resize(K);
     for (size_t k = 0; k < K; ++k) {  // z_k = w_k(u) mbar(i_k(u)), 0 outside the grid
         const int src = source_[k * plane + u];
         z[k] = src < 0 ? 0.0f : weight_[k * plane + u] * mbar[size_t(src)];
@@ -144,9 +145,9 @@ void MaskGenerator::pool(const std::vector<float>& mbar, size_t u, float& out, s
 }
 
 std::vector<float> MaskGenerator::generate(const std::vector<float>& mbar) const {
-    std::vector<float> full(size_t(out_[0]) * out_[1]);
+    std::vector<float> full(size_t(out_[0]) * out_[1]), z;
     for (size_t u = 0; u < full.size(); ++u) {
-        pool(mbar, u, full[u], nullptr);
+        pool(mbar, u, full[u], nullptr, z);
         full[u] = std::clamp(full[u], 0.0f, 1.0f);
     }
     return full;
@@ -154,10 +155,10 @@ std::vector<float> MaskGenerator::generate(const std::vector<float>& mbar) const
 
 std::vector<float> MaskGenerator::generate_backward(const std::vector<float>& mbar, const std::vector<float>& g) const {
     const size_t plane = size_t(out_[0]) * out_[1], K = weight_.size() / plane;
-    std::vector<float> d(mbar.size()), s(K);
+    std::vector<float> d(mbar.size()), s(K), z;
     for (size_t u = 0; u < plane; ++u) {
         float out;
-        pool(mbar, u, out, &s);
+        pool(mbar, u, out, &s, z);
         if (out < 0.0f || out > 1.0f || g[u] == 0.0f) continue;  // the clamp passes no gradient outside [0, 1]
         for (size_t k = 0; k < K; ++k) {
             const int src = source_[k * plane + u];

@@ -88,8 +88,8 @@ private:
     std::vector<float> weight_;  // (K, out_h, out_w): w_k(u)
     // the parameter index (or -1 outside the grid) that component k reads at pixel u of the full mask
     std::vector<int> source_;
-    // pooled values and the softmax weights at each pixel, for backward
-    void pool(const std::vector<float>& mbar, size_t u, float& out, std::vector<float>* s) const;
+    // the pooled value at pixel u and (if s is given) the softmax weights, for backward; z: scratch space
+    void pool(const std::vector<float>& mbar, size_t u, float& out, std::vector<float>* s, std::vector<float>& z) const;
 };
 
 struct ExtremalSettings {
