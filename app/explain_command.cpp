@@ -236,7 +236,7 @@ Command explain_command() {
             "           [--translations R]  (average over copies shifted by up to R pixels)\n"
             "           [--sliding STRIDE --target C]  (the listed digits side by side, explained by sliding windows)\n"
             "           [--save-samples FILE.npz]  (lime: the neighbourhood and the local model, as NumPy arrays)\n"
-            "           [--save-masks FILE.npz]  (rise: its masks and saliency, as NumPy arrays)\n"
+            "           [--save-masks FILE.npz]  (rise: its masks, their scores and the saliency, as NumPy arrays)\n"
             "           [method parameters]\n" +
                 methods_usage(kFlags),
             with_method_flags(kFlags), [](const Flags& flags, std::ostream& out, std::ostream&) { return run_explain(flags, out); }};

@@ -56,7 +56,7 @@ Tensor rise_masks(const RiseSettings& s, int height, int width) {
 }
 
 Tensor rise_saliency(const Scorer& score, const Tensor& x, const std::vector<int>& targets, int height, int width,
-                     const Tensor& masks, float keep, int batch) {
+                     const Tensor& masks, float keep, int batch, std::vector<float>* scores) {
     const size_t B = size_t(x.dim(0)), per_example = x.numel() / B, plane = size_t(height) * width;
     if (masks.ndim() != 3 || masks.dim(1) != height || masks.dim(2) != width || masks.dim(0) < 1)
         throw Error("rise: the masks must be (N >= 1, " + std::to_string(height) + ", " + std::to_string(width) +
@@ -68,6 +68,7 @@ Tensor rise_saliency(const Scorer& score, const Tensor& x, const std::vector<int
     batch = std::max(1, batch);
     Tensor saliency(Shape{int(B), height, width});
     std::vector<double> sum(plane);
+    if (scores) scores->clear();
     for (size_t b = 0; b < B; ++b) {
         std::fill(sum.begin(), sum.end(), 0.0);
         const float* image = x.data() + b * per_example;
@@ -84,6 +85,7 @@ Tensor rise_saliency(const Scorer& score, const Tensor& x, const std::vector<int
             const Tensor y = score(masked);
             for (int i = 0; i < n; ++i) {  // sum_i f(I . M_i) M_i
                 const double f = y.values()[size_t(i) * size_t(y.dim(1)) + size_t(targets.at(b))];
+                if (scores && b == 0) scores->push_back(float(f));
                 const float* m = masks.data() + size_t(first + i) * plane;
                 for (size_t u = 0; u < plane; ++u) sum[u] += f * m[u];
             }
@@ -112,7 +114,9 @@ Method rise_method() {
         s.keep = call.real("keep");
         s.seed = uint64_t(call.whole("seed"));
         const Tensor masks = rise_masks(s, H, W);
-        const Tensor saliency = rise_saliency(network_scorer(call.net), call.x, call.targets, H, W, masks, s.keep, s.batch);
+        std::vector<float> scores;
+        const Tensor saliency =
+            rise_saliency(network_scorer(call.net), call.x, call.targets, H, W, masks, s.keep, s.batch, &scores);
         e.relevance = Tensor(call.x.shape());  // the same map in every channel
         const size_t plane = size_t(H) * W, per_example = call.x.numel() / size_t(call.x.dim(0));
         for (size_t k = 0; k < e.relevance.numel(); ++k)
@@ -121,7 +125,9 @@ Method rise_method() {
         std::snprintf(line, sizeof line, "%d masks of %d x %d cells (cell %d pixels), kept with p = %g, seed %d",
                       s.masks, s.grid, s.grid, (std::max(H, W) + s.grid - 1) / s.grid, double(s.keep), int(s.seed));
         e.steps.push_back(line);
+        // S of the first example = sum_i scores_i masks_i / (N keep)
         e.saved = {{"masks", masks.shape(), masks.values()},
+                   {"scores", {int(scores.size())}, scores},
                    {"saliency", saliency.shape(), saliency.values()},
                    {"keep", {1}, {s.keep}}};
         return e;

@@ -34,8 +34,9 @@ std::vector<float> rise_mask_from_grid(const std::vector<float>& grid, int s, in
 
 // S (B, H, W) for x (B, ...) of images height x width (every channel is
 // multiplied by the same mask), the explained class of each example in
-// targets, and masks (N, H, W) drawn with keep probability p.
+// targets, and masks (N, H, W) drawn with keep probability p. If `scores` is
+// given it receives f(I . M_i) of the first example, i = 1..N.
 Tensor rise_saliency(const Scorer& score, const Tensor& x, const std::vector<int>& targets, int height, int width,
-                     const Tensor& masks, float keep, int batch = 100);
+                     const Tensor& masks, float keep, int batch = 100, std::vector<float>* scores = nullptr);
 
 }  // namespace gb
