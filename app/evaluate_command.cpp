@@ -9,6 +9,7 @@
 #include "app/evaluation_report.hpp"
 #include "app/explain_flags.hpp"
 #include "app/json.hpp"
+#include "app/localization_metrics.hpp"
 #include "app/program.hpp"
 #include "explain/evaluation/chunks.hpp"
 #include "nn/serialize.hpp"
@@ -66,12 +67,15 @@ Report run_metric(const std::string& metric, const Flags& flags, Model& model, c
 
 
 const std::set<std::string> kFlags{"model", "data", "metric", "methods", "samples", "first", "plot", "table", "region",
-                                   "steps", "replace", "value", "sigma", "repeats", "deletions", "shifts", "points", "seed"};
+                                   "steps", "replace", "value", "sigma", "repeats", "deletions", "shifts", "points", "seed",
+                                   "scene", "size", "tolerance", "step", "blur"};
 
 int run_evaluate(const Flags& flags, std::ostream& out) {
     std::string path = flags.required("model"), metric = flags.required("metric");
+    if (is_localization_metric(metric)) return run_localization(flags, out, kFlags);
     if (std::find(metrics.begin(), metrics.end(), metric) == metrics.end())
-        throw Error("unknown --metric '" + metric + "': use perturbation, word-deletion, continuity or sanity");
+        throw Error("unknown --metric '" + metric + "': use perturbation, word-deletion, continuity, sanity, pointing, "
+                    "deletion or insertion");
     std::vector<std::string> methods = split_commas(flags.required("methods"));
     with_random_baseline(methods);  // checks the names
     std::string plot = flags.text("plot", ""), table = flags.text("table", "");
@@ -119,7 +123,8 @@ int run_evaluate(const Flags& flags, std::ostream& out) {
 
 Command evaluate_command() {
     return {"evaluate",
-            "how good the explanations of a model are: region perturbation, word deletion, continuity, sanity",
+            "how good the explanations of a model are: region perturbation, word deletion, continuity, sanity, "
+            "pointing game, deletion and insertion",
             "  evaluate --model FILE.npz --metric perturbation|word-deletion|continuity|sanity --methods M1,M2,...\n"
             "           [--samples N] [--first I] [--seed S] [--plot OUT.png] [--table OUT.md]\n"
             "           perturbation (images): [--region P] [--steps L] [--replace uniform|constant|blur]\n"
@@ -129,6 +134,10 @@ Command evaluate_command() {
             "           continuity (digits): [--shifts FROM,TO] [--points N]   (max ||dR||_1 / ||dx||_2)\n"
             "           sanity (any model): cascading and independent randomization of the layers\n"
             "             (Spearman with and without absolute values; SSIM for images)\n"
+            "           pointing|deletion|insertion (MNIST scenes, a model trained on digits such as allconv-gap):\n"
+            "             [--data mnist-scenes] [--scene single|same|different] [--size 56] [--seed S]\n"
+            "             pointing: [--tolerance 2]   (pointing game and energy share in the class's boxes)\n"
+            "             deletion|insertion: [--step PIXELS] [--blur SIGMA]   (RISE's causal metrics, AUC)\n"
             "           [--target C] [--translations R] [method parameters]\n" +
                 methods_usage(kFlags),
             with_method_flags(kFlags), [](const Flags& flags, std::ostream& out, std::ostream&) { return run_evaluate(flags, out); }};

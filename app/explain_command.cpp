@@ -120,13 +120,13 @@ int sliding_command(const Flags& flags, std::ostream& out, Model& model, const D
 
 
 const std::set<std::string> kFlags{"model", "data", "index", "method", "png", "npy", "html", "trace", "trace-png",
-                                   "overlay", "filter", "sliding", "save-samples"};
+                                   "overlay", "filter", "sliding", "save-samples", "save-masks"};
 
 int run_explain(const Flags& flags, std::ostream& out) {
     std::string path = flags.required("model");
     std::vector<std::string> methods = split_commas(flags.required("method"));
     std::string png = flags.text("png", ""), npy = flags.text("npy", ""), html = flags.text("html", "");
-    std::string trace_png = flags.text("trace-png", ""), samples_file = flags.text("save-samples", "");
+    std::string trace_png = flags.text("trace-png", ""), samples_file = flags.text("save-samples", flags.text("save-masks", ""));
     for (std::string yes_no : {"trace", "overlay"})
         if (flags.text(yes_no, "no") != "yes" && flags.text(yes_no, "no") != "no")
             throw Error("--" + std::string(yes_no) + " takes yes or no, got '" + flags.text(yes_no, "") + "'");
@@ -177,7 +177,7 @@ int run_explain(const Flags& flags, std::ostream& out) {
         }
     }
     if (!samples_file.empty()) {
-        if (first.saved.empty()) throw Error("--save-samples: " + methods[0] + " draws no samples (lime does)");
+        if (first.saved.empty()) throw Error("--save-samples: " + methods[0] + " draws no samples (lime and rise do)");
         write_npz(samples_file, {first.saved, ""});
     }
     if (!png.empty()) {
@@ -245,6 +245,7 @@ Command explain_command() {
             "           [--translations R]  (average over copies shifted by up to R pixels)\n"
             "           [--sliding STRIDE --target C]  (the listed digits side by side, explained by sliding windows)\n"
             "           [--save-samples FILE.npz]  (lime: the neighbourhood and the local model, as NumPy arrays)\n"
+            "           [--save-masks FILE.npz]  (rise: its masks, their scores and the saliency, as NumPy arrays)\n"
             "           [method parameters]\n" +
                 methods_usage(kFlags),
             with_method_flags(kFlags), [](const Flags& flags, std::ostream& out, std::ostream&) { return run_explain(flags, out); }};

@@ -14,7 +14,9 @@ LayerKind layer_kind(Module& layer) {
     if (dynamic_cast<Flatten*>(m) || dynamic_cast<Dropout*>(m) || dynamic_cast<Transpose*>(m)) return LayerKind::Reshape;
     if (dynamic_cast<Linear*>(m) || dynamic_cast<Conv1d*>(m) || dynamic_cast<Conv2d*>(m)) return LayerKind::Linear;
     if (dynamic_cast<MaxPool2d*>(m) || dynamic_cast<MaxOverTime*>(m)) return LayerKind::MaxPool;
-    if (dynamic_cast<SumPool2d*>(m) || dynamic_cast<AvgPool2d*>(m)) return LayerKind::SumPool;
+    if (dynamic_cast<SumPool2d*>(m) || dynamic_cast<AvgPool2d*>(m) ||
+        dynamic_cast<GlobalAvgPool2d*>(m))
+        return LayerKind::SumPool;
     if (dynamic_cast<LpPool2d*>(m)) return LayerKind::LpPool;
     if (dynamic_cast<Tanh*>(m) || dynamic_cast<Sigmoid*>(m)) return LayerKind::Smooth;
     if (dynamic_cast<LSTM*>(m)) return LayerKind::LSTM;

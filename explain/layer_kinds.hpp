@@ -15,7 +15,7 @@ enum class LayerKind {
     Reshape,    // Flatten, Dropout (identity at inference), Transpose: values move, none change
     Linear,     // Linear, Conv1d, Conv2d: z = w a + b
     MaxPool,    // MaxPool2d, MaxOverTime
-    SumPool,    // SumPool2d, AvgPool2d: linear, without weights
+    SumPool,    // SumPool2d, AvgPool2d, GlobalAvgPool2d: linear, without weights
     LpPool,     // LpPool2d
     Smooth,     // Tanh, Sigmoid
     LSTM,       // LSTM

@@ -7,20 +7,23 @@
 #include "nn/conv.hpp"
 #include "nn/init.hpp"
 #include "nn/module.hpp"
+#include "nn/ops.hpp"
 #include "nn/pool.hpp"
 
 namespace gb {
 
 // torch.nn.Conv2d: weight (out, in, k, k), bias (out,); He-uniform weights
-// (fan_in = in * k * k), zero bias.
+// (fan_in = in * k * k), zero bias. With learn_bias false the bias stays 0 in
+// training (it takes no gradient), so a black input gives black maps.
 class Conv2d : public Module {
 public:
-    Conv2d(int in_channels, int out_channels, int kernel, Rng& rng, int stride = 1, int padding = 0)
+    Conv2d(int in_channels, int out_channels, int kernel, Rng& rng, int stride = 1, int padding = 0,
+           bool learn_bias = true)
         : in_(in_channels), out_(out_channels), k_(kernel), stride_(stride), padding_(padding),
           weight_(Shape{out_channels, in_channels, kernel, kernel}), bias_(Shape{out_channels}) {
         initialize(weight_, Init::HeUniform, in_channels * kernel * kernel, out_channels * kernel * kernel, rng);
         weight_.set_requires_grad();
-        bias_.set_requires_grad();
+        if (learn_bias) bias_.set_requires_grad();
     }
     Tensor forward(const Tensor& x) override { return conv2d(x, weight_, bias_, stride_, padding_); }
     std::vector<NamedTensor> parameters() override { return {{"weight", weight_}, {"bias", bias_}}; }
@@ -75,6 +78,16 @@ public:
 
 private:
     int k_, stride_;
+};
+
+// Global average pooling (Lin et al. 2014, "network in network"): (B, C, H, W) -> (B, C), each map's mean.
+// It takes images of any size, which makes a network ending in it and a linear layer fully convolutional.
+class GlobalAvgPool2d : public Module {
+public:
+    Tensor forward(const Tensor& x) override {
+        return mean(reshape(x, Shape{x.dim(0), x.dim(1), -1}), 2);  // x: (B, C, H, W) -> (B, C, H W) -> (B, C)
+    }
+    std::string describe() const override { return "GlobalAvgPool2d"; }
 };
 
 class LpPool2d : public Module {

@@ -10,7 +10,8 @@ namespace gb {
 
 const std::vector<std::string>& model_names() {
     static const std::vector<std::string> names{"mlp",     "lenet",    "lenet-sum", "lstm",
-                                                "textcnn", "textlstm", "bow-mlp",   "tab-mlp"};
+                                                "textcnn", "textlstm", "bow-mlp",   "tab-mlp",
+                                                "allconv-gap"};
     return names;
 }
 
@@ -47,6 +48,20 @@ Model make_model(const std::string& name, uint64_t seed, const ModelSize& size) 
         m.net.emplace<Conv2d>(6, 16, 5, rng).emplace<ReLU>().add(pool());
         m.net.emplace<Flatten>().emplace<Linear>(400, 120, rng).emplace<ReLU>();
         m.net.emplace<Linear>(120, 84, rng).emplace<ReLU>().emplace<Linear>(84, 10, rng);
+        return m;
+    }
+    if (name == "allconv-gap") {
+        // fully convolutional, for CAM (Zhou et al. 2016): 1@HxW -> conv 3x3 (pad 1) -> 16 -> pool -> conv 3x3
+        // -> 32 -> pool -> conv 3x3 -> 64 maps A^k of H/4 x W/4 -> global average pooling -> linear 64 -> 10.
+        // No layer fixes the image size: trained on 28x28 digits, it scores larger scenes as they are. The
+        // convolutions learn no bias, so black background gives zero maps and a digit on a larger canvas
+        // keeps its features (their average shrinks with the canvas; a learnt bias would instead add
+        // the background's features, which pull towards one class).
+        m.input_shape = {1, 28, 28};
+        m.net.emplace<Conv2d>(1, 16, 3, rng, 1, 1, false).emplace<ReLU>().emplace<MaxPool2d>(2, 2);
+        m.net.emplace<Conv2d>(16, 32, 3, rng, 1, 1, false).emplace<ReLU>().emplace<MaxPool2d>(2, 2);
+        m.net.emplace<Conv2d>(32, 64, 3, rng, 1, 1, false).emplace<ReLU>();
+        m.net.emplace<GlobalAvgPool2d>().emplace<Linear>(64, 10, rng);
         return m;
     }
     if (name == "lstm") {

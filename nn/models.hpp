@@ -13,6 +13,9 @@
 //   textlstm    embedding, an LSTM over the words of each post (its padding
 //               skipped), linear on the last hidden state.
 //   bow-mlp     an MLP on tf-idf bags of words, the baseline.
+//   allconv-gap three 3x3 convolutions with ReLU (two max poolings between),
+//               global average pooling, linear: fully convolutional, so it
+//               takes images of any size; the model of CAM (Zhou et al. 2016).
 //   tab-mlp     features -> 32 -> 32 -> classes with ReLU, on the standardised
 //               rows of a table (wine, breast-cancer).
 #pragma once

@@ -198,13 +198,15 @@ std::unique_ptr<Module> layer_from_record(const std::string& record, uint64_t ma
         in.end();
         in.fits(plus(times(uint64_t(a), uint64_t(b)), uint64_t(b)), max_parameters);
         layer = std::make_unique<Linear>(a, b, unused);
-    } else if (kind == "ReLU" || kind == "Tanh" || kind == "Sigmoid" || kind == "Flatten" || kind == "MaxOverTime") {
+    } else if (kind == "ReLU" || kind == "Tanh" || kind == "Sigmoid" || kind == "Flatten" || kind == "MaxOverTime" ||
+               kind == "GlobalAvgPool2d") {
         in.end();
         if (kind == "ReLU") layer = std::make_unique<ReLU>();
         if (kind == "Tanh") layer = std::make_unique<Tanh>();
         if (kind == "Sigmoid") layer = std::make_unique<Sigmoid>();
         if (kind == "Flatten") layer = std::make_unique<Flatten>();
         if (kind == "MaxOverTime") layer = std::make_unique<MaxOverTime>();
+        if (kind == "GlobalAvgPool2d") layer = std::make_unique<GlobalAvgPool2d>();
     } else if (kind == "Dropout") {
         float p = in.real("p", 0.0f, 1.0f, true);
         in.end();
@@ -259,7 +261,7 @@ std::unique_ptr<Module> layer_from_record(const std::string& record, uint64_t ma
         layer = std::move(lstm);
     } else {
         in.fail("unknown layer '" + shown(kind, 20) + "'; this glassbox reads Linear, ReLU, Tanh, Sigmoid, Flatten, "
-                "Dropout, Conv2d, MaxPool2d, SumPool2d, AvgPool2d, LpPool2d, Embedding, Conv1d, Transpose, "
+                "Dropout, Conv2d, MaxPool2d, SumPool2d, AvgPool2d, GlobalAvgPool2d, LpPool2d, Embedding, Conv1d, Transpose, "
                 "MaxOverTime and LSTM");
     }
     return layer;

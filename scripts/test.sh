@@ -60,6 +60,16 @@ smoke "glassbox train tree" "$build/glassbox" train --model tree --data mnist --
                          --out "$scratch/tree.txt" --importance "$scratch/gini.png"
 smoke "glassbox train forest" "$build/glassbox" train --model forest --data breast-cancer --trees 10 \
                          --out "$scratch/forest.txt"
+smoke "glassbox train allconv-gap" "$build/glassbox" train --model allconv-gap --data mnist --epochs 1 --limit 2000 \
+                         --out "$scratch/gap.npz"
+smoke "glassbox explain rise" "$build/glassbox" explain --model "$scratch/gap.npz" --index 0 --method rise \
+                         --masks 200 --save-masks "$scratch/rise.npz" --png "$scratch/rise.png"
+smoke "glassbox explain extremal, cam" "$build/glassbox" explain --model "$scratch/gap.npz" --index 0,1 \
+                         --method extremal-perturbation,cam --iterations 50 --png "$scratch/ep.png"
+smoke "glassbox evaluate pointing" "$build/glassbox" evaluate --model "$scratch/gap.npz" --metric pointing \
+                         --data mnist-scenes --scene different --samples 20 --methods cam,gradcam,excitation
+smoke "glassbox evaluate deletion" "$build/glassbox" evaluate --model "$scratch/gap.npz" --metric deletion \
+                         --scene same --samples 3 --methods cam,rise --masks 100
 # Each tutorial with the arguments of a quick run; a tutorial missing here fails.
 declare -A tutorial_args=(
     [01_autodiff]=""
@@ -74,6 +84,7 @@ declare -A tutorial_args=(
     [10_evaluating_explanations]="--epochs 1 --text-epochs 1 --limit 500 --samples 50 --out $scratch/10"
     [11_lime]="--epochs 1 --text-epochs 1 --limit 500 --digits 10 --out $scratch/11"
     [12_rule_extraction]="--epochs 1 --limit 2000 --samples 1000 --tree-rows 1000 --more-digits none --out $scratch/12"
+    [14_localization_review]="--epochs 1 --limit 2000 --scenes 10 --costly 2 --ep-scenes 1 --curves 2 --rise-masks 100 --iterations 30 --lime-samples 50 --out $scratch/14"
     [15_figures]="--epochs 1 --limit 500 --seeds 1 --digits 4 --out $scratch/15"
     [16_model_validation]="--epochs 1 --text-epochs 1 --seeds 1 --posts 20 --limit 300 --out $scratch/16"
 )

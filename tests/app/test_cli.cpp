@@ -384,7 +384,8 @@ TEST_CASE("the usage, every command's --help and `glassbox methods` come from th
         CHECK(methods.out.find(m.paper) != std::string::npos);
     }
     Run perturbation = glassbox({"methods", "--family", "perturbation"});
-    CHECK(last_line(perturbation.out) == "{\"command\": \"methods\", \"methods\": [\"occlusion\"]}");
+    CHECK(last_line(perturbation.out) == "{\"command\": \"methods\", \"methods\": [\"occlusion\", \"rise\", "
+                                         "\"extremal-perturbation\", \"meaningful-perturbation\"]}");
     fails_with({"methods", "--family", "magic"}, "--family takes one of gradient, propagation-rule");
 }
 

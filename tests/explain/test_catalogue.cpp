@@ -38,10 +38,12 @@ TEST_CASE("every method runs on the models it claims and is refused cleanly on t
     std::map<std::string, std::vector<std::string>> supported;  // method -> models it explained
     for (const std::string& name : model_names()) {
         Model model = make_model(name, 1, {30, 12, 4});
-        const bool image = name == "mlp" || name == "lenet" || name == "lenet-sum" || name == "lstm";
+        const bool image = name == "mlp" || name == "lenet" || name == "lenet-sum" || name == "lstm" ||
+                           name == "allconv-gap";
         ExplainOptions options;
         if (image) options.input.height = options.input.width = 28, options.input.bounded = true;
         options.set("samples", 2);  // smoothgrad, integrated gradients: quick
+        options.set("masks", 20).set("iterations", 3);  // rise, extremal perturbation: quick
         Tensor x = example_for(model, rng);
         for (const Method& method : catalogue()) {
             INFO(method.name << " on " << name);
@@ -61,7 +63,8 @@ TEST_CASE("every method runs on the models it claims and is refused cleanly on t
     }
     // what the claims amount to, for a few methods whose reach is known
     CHECK(supported["gradient"] == model_names());
-    CHECK(supported["gradcam"] == std::vector<std::string>{"lenet", "lenet-sum"});
+    CHECK(supported["gradcam"] == std::vector<std::string>{"lenet", "lenet-sum", "allconv-gap"});
+    CHECK(supported["cam"] == std::vector<std::string>{"allconv-gap"});
     CHECK_FALSE(claims(supported["deconvnet"], "lstm"));
     CHECK(claims(supported["lrp-epsilon"], "lstm"));
     CHECK_FALSE(claims(supported["lrp-gamma"], "lstm"));
