@@ -50,6 +50,10 @@ void progress_bar(std::ostream& err, int epoch, int epochs, int done, int total,
 
 int train(const Flags& flags, std::ostream& out, std::ostream& err) {
     std::string model_name = flags.text("model", "mlp");
+    if (model_name == "rbm" || model_name == "vae") return train_generative(flags, out, err);
+    for (const char* flag : {"hidden", "code", "sigma", "k"})
+        if (flags.has(flag))
+            throw Error(std::string("--") + flag + " is a setting of --model rbm or vae, not of " + model_name);
     const auto& names = model_names();
     if (std::find(names.begin(), names.end(), model_name) == names.end()) make_model(model_name, 0);  // throws the list
     InputKind kind = input_kind(model_name);
@@ -210,7 +214,7 @@ const std::vector<Command>& commands() {
     static const std::vector<Command> all{
         {"train", "trains a model and saves it", kTrainUsage,
          {"model", "data", "out", "epochs", "batch", "lr", "optimizer", "momentum", "weight-decay", "schedule", "seed",
-          "limit", "curves", "min-count", "max-words", "length", "strip", "embeddings"},
+          "limit", "curves", "min-count", "max-words", "length", "strip", "embeddings", "hidden", "code", "sigma", "k"},
          train},
         {"eval", "a saved model's test loss and accuracy", "  eval     --model FILE.npz [--data mnist|20news] [--limit N]\n",
          {"model", "data", "limit"}, [](const Flags& f, std::ostream& out, std::ostream&) { return eval(f, out); }},

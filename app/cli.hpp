@@ -27,5 +27,8 @@ Command explain_command();   // explain_command.cpp
 Command evaluate_command();  // evaluate_command.cpp
 Command methods_command();   // methods_command.cpp
 Command pick_command();      // pick_command.cpp
+Command visualize_command(); // visualize_command.cpp
+// `glassbox train --model rbm|vae`: the expert and the generator of `glassbox visualize`.
+int train_generative(const Flags& flags, std::ostream& out, std::ostream& err);  // train_generative.cpp
 
 }  // namespace gb
