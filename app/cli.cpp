@@ -226,6 +226,7 @@ const std::vector<Command>& commands() {
         evaluate_command(),
         methods_command(),
         pick_command(),
+        visualize_command(),
     };
     return all;
 }

@@ -31,10 +31,13 @@ int score_layer(const Sequential& net, const SynthesisOptions& o) {
 // feature map's 1/(H W) mask) times h, summed, so that the gradient flows.
 Tensor pick(const Tensor& h, int unit, int layer, bool at_output) {
     int units = h.ndim() >= 2 ? h.dim(1) : 1;
+    std::string range = " (0 to " + std::to_string(units - 1) + ")";
+    if ((unit < 0 || unit >= units) && at_output)
+        throw Error("class " + std::to_string(unit) + " does not exist: the model has " + std::to_string(units) +
+                    " classes" + range);
     if (unit < 0 || unit >= units)
-        throw Error(std::string(at_output ? "class " : "unit ") + std::to_string(unit) + " does not exist: layer " +
-                    std::to_string(layer) + " has " + std::to_string(units) + (h.ndim() > 2 ? " feature maps" : " units") +
-                    " (0 to " + std::to_string(units - 1) + ")");
+        throw Error("unit " + std::to_string(unit) + " does not exist: layer " + std::to_string(layer) + " has " +
+                    std::to_string(units) + (h.ndim() > 2 ? " feature maps" : " units") + range);
     Tensor mask(h.shape());
     size_t per_unit = h.numel() / size_t(units);
     std::fill(mask.data() + size_t(unit) * per_unit, mask.data() + size_t(unit + 1) * per_unit, 1.0f / float(per_unit));
