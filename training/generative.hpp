@@ -20,10 +20,10 @@ struct GenerativeEpoch {
 using GenerativeProgress = std::function<void(const GenerativeEpoch&)>;
 
 struct RbmSettings {
-    int hidden = 256;
+    int hidden = 500;
     float sigma = 0.4f;  // of the visible units, in pixel units (pixels are in [0, 1])
     int k = 1;           // Gibbs steps of CD-k
-    int epochs = 5, batch = 64;
+    int epochs = 10, batch = 64;
     float lr = 0.001f;  // at 0.01 the hidden units die and it learns only the mean digit
     float momentum = 0.5f;  // 0.9 after the first epoch (Hinton's guide)
     uint64_t seed = 1;
