@@ -92,6 +92,7 @@ bench:
 	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) /usr/bin/python3 svm_baseline.py
 	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) bash evaluate_speed.sh $(abspath $(BUILD))
 	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) bash lime_speed.sh $(abspath $(BUILD))
+	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) bash synthesis_speed.sh $(abspath $(BUILD))
 
 clean:
 	rm -rf $(BUILD)

@@ -49,6 +49,18 @@ smoke "glassbox train tab-mlp" "$build/glassbox" train --model tab-mlp --data wi
 smoke "glassbox explain lime table" "$build/glassbox" explain --model "$scratch/wine.npz" --index 0 --method lime
 smoke "glassbox pick"    "$build/glassbox" pick --model "$scratch/wine.npz" --instances 8 --budget 2 --samples 500
 smoke "glassbox methods" "$build/glassbox" methods
+smoke "glassbox train rbm" "$build/glassbox" train --model rbm --data mnist --epochs 1 --limit 2000 --hidden 64 \
+                         --out "$scratch/rbm.npz"
+smoke "glassbox train vae" "$build/glassbox" train --model vae --data mnist --epochs 1 --limit 2000 --hidden 64 \
+                         --out "$scratch/vae.npz"
+for method in am am-expert am-generator; do
+    generator=(); [ $method = am-generator ] && generator=(--generator "$scratch/vae.npz")
+    smoke "glassbox visualize $method" "$build/glassbox" visualize --model "$scratch/mlp.npz" --method $method \
+                         --class all --steps 20 --expert "$scratch/rbm.npz" "${generator[@]}" \
+                         --png "$scratch/$method.png" --npy "$scratch/$method.npy"
+done
+smoke "glassbox visualize invert" "$build/glassbox" visualize --model "$scratch/mlp.npz" --method invert --index 0 \
+                         --layer 1 --steps 50 --png "$scratch/invert.png"
 # Each tutorial with the arguments of a quick run; a tutorial missing here fails.
 declare -A tutorial_args=(
     [01_autodiff]=""
@@ -62,6 +74,7 @@ declare -A tutorial_args=(
     [09_lrp_text]="--epochs 1 --limit 500 --out $scratch/09"
     [10_evaluating_explanations]="--epochs 1 --text-epochs 1 --limit 500 --samples 50 --out $scratch/10"
     [11_lime]="--epochs 1 --text-epochs 1 --limit 500 --digits 10 --out $scratch/11"
+    [13_activation_maximization]="--epochs 1 --expert-epochs 1 --generator-epochs 1 --lenet-epochs 1 --limit 1000 --steps 20 --out $scratch/13"
 )
 for tutorial in "$build"/tutorials/*; do
     [ -x "$tutorial" ] && [ -f "$tutorial" ] || continue
