@@ -1,5 +1,6 @@
 #include "nn/rbm.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -76,6 +77,7 @@ double Rbm::reconstruction_error(const float* x, int n) const {
 }
 
 double Rbm::contrastive_divergence(const float* x, int n, int k, float lr, float momentum, Rng& rng) {
+    if (k < 1 || n < 1) throw Error("CD-k needs k >= 1 Gibbs steps and a batch of at least one input");
     size_t nh = size_t(n) * size_t(hidden_), nv = size_t(n) * size_t(visible_);
     std::vector<float> ph0(nh), h(nh), phk(nh), xk(nv);
     hidden_probabilities(x, n, ph0.data());  // positive phase: p(h | x_data)

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "explain/synthesis/activation_maximization.hpp"
+#include "explain/synthesis/prototypes.hpp"
 #include "helpers.hpp"
 #include "nn/layers.hpp"
 #include "util/error.hpp"
@@ -216,4 +217,21 @@ TEST_CASE("synthesis refuses layers, units and generators that do not fit", "[sy
     o.generator = &g;
     o.code_size = 2;
     CHECK_THROWS_WITH(synthesize(net, {4}, o), Catch::Contains("generator makes inputs of 5 values"));
+}
+
+TEST_CASE("the RBM as an expert, the variants' names and the nearest example", "[synthesis]") {
+    Rbm rbm(4, 3, 0.5f, 2);
+    for (float& w : rbm.weight()) w *= 30;
+    LogDensity log_p = rbm_log_density(rbm);
+    std::vector<float> x{0.1f, 0.9f, 0.4f, 0.6f}, g(4, 0.0f), dF(4, 0.0f);
+    CHECK(log_p(x, &g) == Approx(-rbm.free_energy(x.data())));
+    rbm.free_energy(x.data(), dF.data());
+    for (size_t i = 0; i < 4; ++i) CHECK(g[i] == Approx(-dF[i]));
+    CHECK_THROWS_WITH(log_p({0.1f, 0.2f}, &g), Catch::Contains("the expert has 4 visible units"));
+    for (const char* name : {"am", "am-expert", "am-generator"}) CHECK(variant_name(variant_named(name)) == name);
+    CHECK_THROWS_WITH(variant_named("deepdream"), Catch::Contains("choose am, am-expert or am-generator"));
+    // examples (0, 0), (3, 4), (1, 1): the nearest to (2.5, 3) is the second, at distance sqrt(0.25 + 1)
+    auto [index, d] = nearest_example({0, 0, 3, 4, 1, 1}, 2, {2.5f, 3.0f});
+    CHECK(index == 1);
+    CHECK(d == Approx(std::sqrt(1.25)));
 }
