@@ -131,33 +131,39 @@ int run(const Flags& flags) {
         o.seed = 11;
         std::vector<Prototype> several = synthesize_several(mlp.net, mlp.input_shape, o, 7);
         facets.emplace_back();
-        double closest = 1e30, farthest = 0;
+        double closest = 1e30, farthest = 0, lowest = 1;
         for (size_t a = 0; a < several.size(); ++a) {
             facets.back().push_back(several[a].input);
+            lowest = std::min(lowest, several[a].probability);
             for (size_t b = a + 1; b < several.size(); ++b) {
                 double d = distance(several[a].input, several[b].input);
                 closest = std::min(closest, d), farthest = std::max(farthest, d);
             }
         }
-        std::printf("  class %d: p from %.4f to %.4f; distances between prototypes from %.2f to %.2f\n", c,
-                    several.front().probability, several.back().probability, closest, farthest);
+        std::printf("  class %d: lowest p %.4f; distances between prototypes from %.2f to %.2f\n", c, lowest, closest,
+                    farthest);
     }
     save_rows(out + "/facets.png", facets);
 
     // ---- the local variant: from global to local analysis ---------------------------------
-    std::printf("\nthe local variant: a prototype pulled toward test digit 0 by eta ||x - x0||^2\n");
+    std::printf("\nthe local variant: prototypes pulled toward test digit 0 (a %d) by eta ||x - x0||^2\n",
+                mnist.test.labels[0]);
     std::vector<float> x0(mnist.test.dense.begin(), mnist.test.dense.begin() + 784);
-    std::vector<std::vector<std::vector<float>>> local{{x0}};
-    for (float eta : {0.001f, 0.01f, 0.1f}) {
-        SynthesisOptions o = options_for(Variant::L2);
-        o.unit = mnist.test.labels[0];
-        o.eta = eta;
-        o.anchor = x0;
-        o.start = SynthesisStart::Mean;
-        o.mean = x0;
-        Prototype p = synthesize(mlp.net, mlp.input_shape, o);
-        std::printf("  eta %-6g p %.4f, distance to the digit %.2f\n", eta, p.probability, distance(p.input, x0));
-        local[0].push_back(p.input);
+    std::vector<std::vector<std::vector<float>>> local;
+    for (int c : {mnist.test.labels[0], 9}) {
+        local.push_back({x0});
+        for (float eta : {0.001f, 0.01f, 0.1f}) {
+            SynthesisOptions o = options_for(Variant::L2);
+            o.unit = c;
+            o.eta = eta;
+            o.anchor = x0;
+            o.start = SynthesisStart::Mean;
+            o.mean = x0;
+            Prototype p = synthesize(mlp.net, mlp.input_shape, o);
+            std::printf("  class %d, eta %-6g p %.4f, distance to the digit %.2f\n", c, eta, p.probability,
+                        distance(p.input, x0));
+            local.back().push_back(p.input);
+        }
     }
     save_rows(out + "/local.png", local);
 
@@ -186,14 +192,15 @@ int run(const Flags& flags) {
     SGD lenet_sgd(parameter_tensors(lenet.net), 0.05f, 0.9f);
     fit(lenet, lenet_sgd, train, lenet_epochs);
     std::printf("\nlenet, %d epochs: test accuracy %.2f%%; each row: the inputs that maximize the mean of a feature\n"
-                "map (or a unit) of one layer, from the mean digit\n", lenet_epochs,
+                "map (or a unit) of one layer before its ReLU, from the mean digit\n", lenet_epochs,
                 100 * evaluate(lenet, mnist.test).accuracy);
     std::vector<float> mean(784, 0.0f);
     for (int e = 0; e < train.count(); ++e)
         for (size_t i = 0; i < 784; ++i) mean[i] += train.dense[size_t(e) * 784 + i] / float(train.count());
     std::vector<std::vector<std::vector<float>>> layers;
-    for (auto [layer, name, count] : {std::tuple<int, const char*, int>{1, "conv1 + ReLU", 6}, {4, "conv2 + ReLU", 16},
-                                      {8, "fc 120 + ReLU", 16}, {11, "logits", 10}}) {
+    // the layers before their ReLU: a map that the ReLU zeroes at the start would pass no gradient
+    for (auto [layer, name, count] : {std::tuple<int, const char*, int>{0, "conv1", 6}, {3, "conv2", 16},
+                                      {7, "fc 120", 16}, {11, "logits", 10}}) {
         SynthesisOptions o = options_for(Variant::L2);
         o.score = SynthesisScore::Unit;
         o.layer = layer;
