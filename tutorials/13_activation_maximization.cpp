@@ -96,6 +96,20 @@ int run(const Flags& flags) {
         *label = train.labels[size_t(index)];
     };
 
+    // ---- one ascent, step by step ----------------------------------------------------------
+    {
+        SynthesisOptions o = options_for(Variant::L2);
+        o.unit = 7;
+        o.trace = true;
+        Prototype p = synthesize(mlp.net, mlp.input_shape, o);
+        std::printf("the plain ascent for class 7 (lambda %g, lr %g), step by step:\n", o.lambda, o.lr);
+        for (const SynthesisStep& t : p.trace)
+            if (t.iteration % 25 == 0 || t.iteration < 4)
+                std::printf("  step %3d  objective %9.4f  p(7 | x) %.4f  ||x|| %6.2f\n", t.iteration, t.objective,
+                            t.probability, t.norm);
+        std::printf("\n");
+    }
+
     // ---- the figure: ten classes x three variants ---------------------------------------
     std::printf("prototypes of the ten classes (p: the mlp's probability of the class; log p(x): the RBM's, up to\n"
                 "its constant; nearest: the distance to the nearest training digit, and that digit's label)\n\n");
