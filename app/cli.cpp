@@ -29,7 +29,10 @@ const char* kTrainUsage =
     "           [--embeddings lsa|random]  (word embeddings: LSA of the training posts, default for\n"
     "           textcnn, or N(0, 1), default for textlstm)\n"
     "           models: mlp, lenet, lenet-sum, lstm (mnist); textcnn, textlstm, bow-mlp (20news);\n"
-    "           tab-mlp (wine, breast-cancer: tables, features standardised by the training split)\n"
+    "           tab-mlp (wine, breast-cancer: tables, features standardised by the training split);\n"
+    "           rbm and vae (mnist): the density expert and the generator of `glassbox visualize`:\n"
+    "           rbm [--hidden 500] [--sigma 0.4] [--k 1], 10 epochs of CD-k, SGD lr 0.001;\n"
+    "           vae [--hidden 400] [--code 16], 10 epochs, batch 128, Adam lr 0.001\n"
     "           defaults: 10 epochs, batch 64, cosine schedule; SGD lr 0.05 momentum 0.9\n"
     "           (mlp, lenet; lr 0.01 for lenet-sum) or Adam lr 0.001 (lstm and the text models);\n"
     "           tab-mlp: 50 epochs, batch 16, SGD lr 0.01 momentum 0.9\n";
