@@ -206,30 +206,34 @@ int run(const Flags& flags) {
     SGD lenet_sgd(parameter_tensors(lenet.net), 0.05f, 0.9f);
     fit(lenet, lenet_sgd, train, lenet_epochs);
     std::printf("\nlenet, %d epochs: test accuracy %.2f%%; each row: the inputs that maximize the mean of a feature\n"
-                "map (or a unit) of one layer before its ReLU, from the mean digit\n", lenet_epochs,
+                "map (or a unit) of one layer, from noise around the mean digit\n", lenet_epochs,
                 100 * evaluate(lenet, mnist.test).accuracy);
     std::vector<float> mean(784, 0.0f);
     for (int e = 0; e < train.count(); ++e)
         for (size_t i = 0; i < 784; ++i) mean[i] += train.dense[size_t(e) * 784 + i] / float(train.count());
     std::vector<std::vector<std::vector<float>>> layers;
-    // the layers before their ReLU: a map that the ReLU zeroes at the start would pass no gradient
-    for (auto [layer, name, count] : {std::tuple<int, const char*, int>{0, "conv1", 6}, {3, "conv2", 16},
-                                      {7, "fc 120", 16}, {11, "logits", 10}}) {
+    // from noise around the mean digit: a map that its ReLU zeroes everywhere at the start passes no gradient,
+    // and the mean digit zeroes some; before the ReLU, the mean of a map is linear in x and its maximum a flat image
+    for (auto [layer, name, count] : {std::tuple<int, const char*, int>{1, "conv1 + ReLU", 6}, {4, "conv2 + ReLU", 16},
+                                      {8, "fc 120 + ReLU", 16}, {11, "logits", 10}}) {
         SynthesisOptions o = options_for(Variant::L2);
         o.score = SynthesisScore::Unit;
         o.layer = layer;
-        o.start = SynthesisStart::Mean;
+        o.start = SynthesisStart::Noise;
+        o.noise = 0.3f;
         o.mean = mean;
         layers.emplace_back();
         double lowest = 1e30, highest = -1e30;
+        int silent = 0;
         for (int u = 0; u < count; ++u) {
             o.unit = u;
             Prototype p = synthesize(lenet.net, lenet.input_shape, o);
             layers.back().push_back(stretched(p.input));
             lowest = std::min(lowest, p.score), highest = std::max(highest, p.score);
+            silent += p.score == 0.0;
         }
-        std::printf("  layer %2d (%s): %d maps or units, activations reached %.2f to %.2f\n", layer, name, count, lowest,
-                    highest);
+        std::printf("  layer %2d (%s): %d maps or units, activations reached %.2f to %.2f (%d stayed at 0)\n", layer,
+                    name, count, lowest, highest, silent);
     }
     save_rows(out + "/lenet_layers.png", layers);
     std::printf("\nwrote %s/prototypes.png, facets.png, local.png, inversions.png, lenet_layers.png\n", out.c_str());
