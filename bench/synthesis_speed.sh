@@ -9,7 +9,7 @@ set -euo pipefail
 build=$1
 seconds() { grep -o '"seconds": [0-9.e+-]*' | tail -1 | cut -d' ' -f2; }
 report() { awk -v what="$1" -v s="$2" -v target="$3" \
-    'BEGIN { printf "%-40s %8.1f s   target %5d s   %s\n", what, s, target, (s < target ? "met" : "NOT met") }'; }
+    'BEGIN { printf "%-44s %8.1f s   target %5d s   %s\n", what, s, target, (s < target ? "met" : "NOT met") }'; }
 mlp=$build/bench_synthesis_mlp.npz
 [ -f "$mlp" ] || "$build"/glassbox train --model mlp --out "$mlp" > /dev/null 2>&1
 for model in rbm vae; do

@@ -161,7 +161,7 @@ std::vector<float> layer_output(Sequential& net, const Shape& input_shape, const
 Prototype synthesize(Sequential& net, const Shape& input_shape, const SynthesisOptions& o) {
     size_t inputs = numel(input_shape);
     if (net.size() == 0) throw Error("activation maximization needs a network with at least one layer");
-    if (o.steps < 0 || !(o.lr > 0) || !(o.lambda >= 0)) throw Error("steps, lr and lambda must be >= 0, > 0, >= 0");
+    if (o.steps < 0 || !(o.lr > 0) || !(o.lambda >= 0)) throw Error("activation maximization needs steps >= 0, lr > 0 and lambda >= 0");
     int layer = score_layer(net, o);
     net.set_training(false);
     size_t size = inputs;
