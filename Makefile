@@ -105,6 +105,7 @@ bench:
 	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) /usr/bin/python3 svm_baseline.py
 	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) bash evaluate_speed.sh $(abspath $(BUILD))
 	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) bash lime_speed.sh $(abspath $(BUILD))
+	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) bash synthesis_speed.sh $(abspath $(BUILD))
 	GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) $(BUILD)/bench/perturbation_speed 3
 	@$(MAKE) --no-print-directory $(TUTORIALS)
 	bash bench/tutorial_times.sh $(BUILD)

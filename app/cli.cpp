@@ -30,7 +30,10 @@ const char* kTrainUsage =
     "           [--embeddings lsa|random]  (word embeddings: LSA of the training posts, default for\n"
     "           textcnn, or N(0, 1), default for textlstm)\n"
     "           models: mlp, lenet, lenet-sum, lstm (mnist); textcnn, textlstm, bow-mlp (20news);\n"
-    "           tab-mlp (wine, breast-cancer: tables, features standardised by the training split)\n"
+    "           tab-mlp (wine, breast-cancer: tables, features standardised by the training split);\n"
+    "           rbm and vae (mnist): the density expert and the generator of `glassbox visualize`:\n"
+    "           rbm [--hidden 500] [--sigma 0.4] [--k 1], 10 epochs of CD-k, SGD lr 0.001;\n"
+    "           vae [--hidden 400] [--code 16], 10 epochs, batch 128, Adam lr 0.001\n"
     "           defaults: 10 epochs, batch 64, cosine schedule; SGD lr 0.05 momentum 0.9\n"
     "           (mlp, lenet; lr 0.01 for lenet-sum) or Adam lr 0.001 (lstm and the text models);\n"
     "           tab-mlp: 50 epochs, batch 16, SGD lr 0.01 momentum 0.9\n"
@@ -75,8 +78,12 @@ std::vector<int> hidden_sizes(const std::string& text) {
 int train(const Flags& flags, std::ostream& out, std::ostream& err) {
     std::string model_name = flags.text("model", "mlp");
     if (model_name == "tree" || model_name == "forest") return train_trees(flags, out, err);
+    if (model_name == "rbm" || model_name == "vae") return train_generative(flags, out, err);
     for (const char* flag : {"max-depth", "min-cases", "trees", "importance"})
         if (flags.has(flag)) throw Error(std::string("--") + flag + " is for --model tree or forest");
+    for (const char* flag : {"code", "sigma", "k"})
+        if (flags.has(flag))
+            throw Error(std::string("--") + flag + " is a setting of --model rbm or vae, not of " + model_name);
     const auto& names = model_names();
     if (std::find(names.begin(), names.end(), model_name) == names.end()) make_model(model_name, 0);  // throws the list
     InputKind kind = input_kind(model_name);
@@ -246,7 +253,7 @@ const std::vector<Command>& commands() {
         {"train", "trains a model and saves it", kTrainUsage,
          {"model", "data", "out", "epochs", "batch", "lr", "optimizer", "momentum", "weight-decay", "schedule", "seed",
           "limit", "curves", "min-count", "max-words", "length", "strip", "embeddings", "hidden", "one-vs-rest",
-          "max-depth", "min-cases", "trees", "importance"},
+          "max-depth", "min-cases", "trees", "importance", "code", "sigma", "k"},
          train},
         {"eval", "a saved model's test loss and accuracy", "  eval     --model FILE.npz [--data mnist|20news] [--limit N]\n",
          {"model", "data", "limit"}, [](const Flags& f, std::ostream& out, std::ostream&) { return eval(f, out); }},
@@ -259,6 +266,7 @@ const std::vector<Command>& commands() {
         methods_command(),
         pick_command(),
         rules_command(),
+        visualize_command(),
     };
     return all;
 }

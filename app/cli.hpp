@@ -31,5 +31,8 @@ Command rules_command();     // rules_command.cpp
 
 // `glassbox train --model tree|forest` (train_trees.cpp).
 int train_trees(const Flags& flags, std::ostream& out, std::ostream& err);
+Command visualize_command(); // visualize_command.cpp
+// `glassbox train --model rbm|vae`: the expert and the generator of `glassbox visualize`.
+int train_generative(const Flags& flags, std::ostream& out, std::ostream& err);  // train_generative.cpp
 
 }  // namespace gb

@@ -70,6 +70,18 @@ smoke "glassbox evaluate pointing" "$build/glassbox" evaluate --model "$scratch/
                          --data mnist-scenes --scene different --samples 20 --methods cam,gradcam,excitation
 smoke "glassbox evaluate deletion" "$build/glassbox" evaluate --model "$scratch/gap.npz" --metric deletion \
                          --scene same --samples 3 --methods cam,rise --masks 100
+smoke "glassbox train rbm" "$build/glassbox" train --model rbm --data mnist --epochs 1 --limit 2000 --hidden 64 \
+                         --out "$scratch/rbm.npz"
+smoke "glassbox train vae" "$build/glassbox" train --model vae --data mnist --epochs 1 --limit 2000 --hidden 64 \
+                         --out "$scratch/vae.npz"
+for method in am am-expert am-generator; do
+    generator=(); [ $method = am-generator ] && generator=(--generator "$scratch/vae.npz")
+    smoke "glassbox visualize $method" "$build/glassbox" visualize --model "$scratch/mlp.npz" --method $method \
+                         --class all --steps 20 --expert "$scratch/rbm.npz" "${generator[@]}" \
+                         --png "$scratch/$method.png" --npy "$scratch/$method.npy"
+done
+smoke "glassbox visualize invert" "$build/glassbox" visualize --model "$scratch/mlp.npz" --method invert --index 0 \
+                         --layer 1 --steps 50 --png "$scratch/invert.png"
 # Each tutorial with the arguments of a quick run; a tutorial missing here fails.
 declare -A tutorial_args=(
     [01_autodiff]=""
@@ -84,6 +96,7 @@ declare -A tutorial_args=(
     [10_evaluating_explanations]="--epochs 1 --text-epochs 1 --limit 500 --samples 50 --out $scratch/10"
     [11_lime]="--epochs 1 --text-epochs 1 --limit 500 --digits 10 --out $scratch/11"
     [12_rule_extraction]="--epochs 1 --limit 2000 --samples 1000 --tree-rows 1000 --more-digits none --out $scratch/12"
+    [13_activation_maximization]="--epochs 1 --expert-epochs 1 --generator-epochs 1 --lenet-epochs 1 --limit 1000 --steps 20 --out $scratch/13"
     [14_localization_review]="--epochs 1 --limit 2000 --scenes 10 --costly 2 --ep-scenes 1 --curves 2 --rise-masks 100 --iterations 30 --lime-samples 50 --out $scratch/14"
     [15_figures]="--epochs 1 --limit 500 --seeds 1 --digits 4 --out $scratch/15"
     [16_model_validation]="--epochs 1 --text-epochs 1 --seeds 1 --posts 20 --limit 300 --out $scratch/16"
