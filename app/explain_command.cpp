@@ -14,6 +14,7 @@
 #include "nn/npz.hpp"
 #include "nn/serialize.hpp"
 #include "training/loop.hpp"
+#include "training/scenes.hpp"
 #include "util/error.hpp"
 #include "viz/html.hpp"
 #include "viz/png.hpp"
@@ -120,7 +121,8 @@ int sliding_command(const Flags& flags, std::ostream& out, Model& model, const D
 
 
 const std::set<std::string> kFlags{"model", "data", "index", "method", "png", "npy", "html", "trace", "trace-png",
-                                   "overlay", "filter", "sliding", "save-samples", "save-masks"};
+                                   "overlay", "filter", "sliding", "save-samples", "save-masks", "scene", "scene-seed",
+                                   "size"};
 
 int run_explain(const Flags& flags, std::ostream& out) {
     std::string path = flags.required("model");
@@ -133,10 +135,30 @@ int run_explain(const Flags& flags, std::ostream& out) {
     Model model = load_model(path);
     for (const std::string& file : {png, npy, html, trace_png, samples_file})
         if (!file.empty()) check_writable(file);
-    DataSplits data = data_for_model(model, flags.text("data", ""), 0);
+    // --data mnist-scenes: MNIST scenes (training/scenes.hpp) for a model that takes images of any size
+    const bool scenes = flags.text("data", "") == "mnist-scenes";
+    const int side = scenes ? flags.whole("size", 56, 28, 1024) : 28;
+    Shape input_shape = model.input_shape;
+    DataSplits data;
+    if (scenes) {
+        if (model.data != "mnist")
+            throw Error("--data mnist-scenes is made of MNIST digits; " + path + " was trained on '" + model.data + "'");
+        SceneSettings settings;
+        settings.kind = scene_kind(flags.text("scene", "single"));
+        settings.count = 1000;  // --index picks among the first 1000 scenes of the seed
+        settings.size = side;
+        settings.seed = uint64_t(flags.whole("scene-seed", 1, 0, 2147483647));
+        data.name = "mnist-scenes";
+        data.test = scenes_as_set(make_scenes(load_mnist_data().test, settings));
+        input_shape = {1, side, side};
+    } else {
+        for (const char* flag : {"scene", "scene-seed", "size"})
+            if (flags.has(flag)) throw Error(std::string("--") + flag + " belongs to --data mnist-scenes");
+        data = data_for_model(model, flags.text("data", ""), 0);
+    }
     const LabeledSet& test = data.test;
     std::vector<int> indices = parse_indices(flags.required("index"), test.count());
-    const bool single = indices.size() == 1 && methods.size() == 1, image = data.name == "mnist";
+    const bool single = indices.size() == 1 && methods.size() == 1, image = data.name == "mnist" || scenes;
     if (!single && !(npy.empty() && html.empty() && trace_png.empty() && samples_file.empty()))
         throw Error("--npy, --html, --trace-png and --save-samples take one --index and one --method; --png draws a grid "
                     "of several");
@@ -144,7 +166,9 @@ int run_explain(const Flags& flags, std::ostream& out) {
         throw Error("--png draws images; " + model.name + " reads text (use --html or --npy for its word relevance)");
     if (!html.empty() && image) throw Error("--html colours the words of a post; " + model.name + " reads images");
     ExplainOptions options = explain_options(flags, data, methods, kFlags);
+    if (scenes) options.input.height = options.input.width = side, options.input.bounded = true;
     options.trace = flags.text("trace", "no") == "yes" || flags.has("trace-png");
+    if (flags.has("sliding") && scenes) throw Error("--sliding slides over digits side by side, not over scenes");
     if (flags.has("sliding")) return sliding_command(flags, out, model, data, indices, methods, options, png);
     Filter filter;  // --filter LAYER:UNIT[,UNIT...]
     if (flags.has("filter")) {
@@ -163,7 +187,9 @@ int run_explain(const Flags& flags, std::ostream& out) {
     std::vector<std::string> summaries;
     for (int index : indices)
         for (const std::string& method : methods) {
-            explanations.push_back(explain(model.net, gather_batch(test, {index}, model.input_shape), method, options));
+            ExplainOptions these = options;  // a scene explains its first digit's class unless --target says
+            if (scenes && !flags.has("target")) these.targets = {test.labels[size_t(index)]};
+            explanations.push_back(explain(model.net, gather_batch(test, {index}, input_shape), method, these));
             summaries.push_back(summary(explanations.back(), method, index, data).str());
         }
     const Explanation& first = explanations.front();
@@ -191,13 +217,13 @@ int run_explain(const Flags& flags, std::ostream& out) {
         const NpyArray* segments = nullptr;  // a surrogate over superpixels: their outlines
         for (const NpyArray& a : first.saved)
             if (a.name == "segments") segments = &a;
-        if (single && segments && segments->values.size() == 784) {
+        if (single && segments && segments->values.size() == size_t(side) * side) {
             save_outlined_segments(png, grid[0].image, first.relevance.data(),
-                                   std::vector<int>(segments->values.begin(), segments->values.end()), 28, 28);
+                                   std::vector<int>(segments->values.begin(), segments->values.end()), side, side);
         } else {  // a grid names its columns (the methods) and its rows (the test indices)
             std::vector<std::string> columns;
             if (!single) columns.push_back("input"), columns.insert(columns.end(), methods.begin(), methods.end());
-            save_heatmap_grid(png, grid, 28, 28, flags.text("overlay", "no") == "yes", single ? 8 : 4, columns);
+            save_heatmap_grid(png, grid, side, side, flags.text("overlay", "no") == "yes", single ? 8 : 4, columns);
         }
     }
     if (!trace_png.empty()) {
@@ -245,6 +271,9 @@ Command explain_command() {
             "           [--translations R]  (average over copies shifted by up to R pixels)\n"
             "           [--sliding STRIDE --target C]  (the listed digits side by side, explained by sliding windows)\n"
             "           [--save-samples FILE.npz]  (lime: the neighbourhood and the local model, as NumPy arrays)\n"
+            "           [--data mnist-scenes [--scene single|same|different] [--scene-seed S] [--size 56]]\n"
+            "             (--index among its first 1000 scenes; the first digit's class explained unless --target;\n"
+            "             for a model of any input size, such as allconv-gap)\n"
             "           [--save-masks FILE.npz]  (rise: its masks, their scores and the saliency, as NumPy arrays)\n"
             "           [method parameters]\n" +
                 methods_usage(kFlags),

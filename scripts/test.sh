@@ -66,6 +66,8 @@ smoke "glassbox explain rise" "$build/glassbox" explain --model "$scratch/gap.np
                          --masks 200 --save-masks "$scratch/rise.npz" --png "$scratch/rise.png"
 smoke "glassbox explain extremal, cam" "$build/glassbox" explain --model "$scratch/gap.npz" --index 0,1 \
                          --method extremal-perturbation,cam --iterations 50 --png "$scratch/ep.png"
+smoke "glassbox explain scenes" "$build/glassbox" explain --model "$scratch/gap.npz" --data mnist-scenes \
+                         --scene same --index 0,1 --method cam,excitation --png "$scratch/scenes.png"
 smoke "glassbox evaluate pointing" "$build/glassbox" evaluate --model "$scratch/gap.npz" --metric pointing \
                          --data mnist-scenes --scene different --samples 20 --methods cam,gradcam,excitation
 smoke "glassbox evaluate deletion" "$build/glassbox" evaluate --model "$scratch/gap.npz" --metric deletion \

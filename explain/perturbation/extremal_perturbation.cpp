@@ -90,7 +90,7 @@ constexpr float kColdness = 20.0f;  // of the softmax pooling, as the reference
 }
 
 MaskGenerator::MaskGenerator(int height, int width, int step, float sigma)
-    : height_(height), width_(width), step_(step), sigma_(sigma) {
+    : height_(height), width_(width) {
     if (step < 1 || step > std::min(height, width) || !(sigma > 0))
         throw Error("extremal-perturbation: a mask step of " + std::to_string(step) + " pixels does not fit a " +
                     std::to_string(height) + " x " + std::to_string(width) + " image (take --step from 1 to " +

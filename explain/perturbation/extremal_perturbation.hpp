@@ -82,8 +82,7 @@ public:
     void crop_backward(const std::vector<float>& g, std::vector<float>& g_full) const;
 
 private:
-    int height_, width_, step_, padding_, radius_, margin_;
-    float sigma_;
+    int height_, width_, padding_, radius_, margin_;
     int in_[2], mid_[2], out_[2];
     std::vector<float> weight_;  // (K, out_h, out_w): w_k(u)
     // the parameter index (or -1 outside the grid) that component k reads at pixel u of the full mask
