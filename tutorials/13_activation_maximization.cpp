@@ -7,9 +7,11 @@
 //
 // usage: 13_activation_maximization [--epochs N] [--expert-epochs N] [--generator-epochs N]
 //                                   [--lenet-epochs N] [--limit N] [--steps N] [--out DIR]
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <tuple>
 
 #include "app/program.hpp"
 #include "explain/synthesis/prototypes.hpp"
