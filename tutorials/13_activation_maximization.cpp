@@ -7,9 +7,11 @@
 //
 // usage: 13_activation_maximization [--epochs N] [--expert-epochs N] [--generator-epochs N]
 //                                   [--lenet-epochs N] [--limit N] [--steps N] [--out DIR]
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <tuple>
 
 #include "app/program.hpp"
 #include "explain/synthesis/prototypes.hpp"
@@ -60,6 +62,9 @@ int run(const Flags& flags) {
     make_folder(out);
     DataSplits mnist = load_mnist_data(limit);
     const LabeledSet& train = mnist.train;
+    std::vector<float> mean(784, 0.0f);  // the mean training digit: the expert's start, and LeNet's section's
+    for (int e = 0; e < train.count(); ++e)
+        for (size_t i = 0; i < 784; ++i) mean[i] += train.dense[size_t(e) * 784 + i] / float(train.count());
 
     // ---- the three models: the classifier, the expert, the generator -------------------
     Model mlp = make_model("mlp", 1);
@@ -85,7 +90,7 @@ int run(const Flags& flags) {
     auto options_for = [&](Variant v) {
         SynthesisOptions o = variant_options(v);
         if (steps > 0) o.steps = steps;
-        if (v == Variant::Expert) o.expert = rbm_log_density(rbm);
+        if (v == Variant::Expert) o.expert = rbm_log_density(rbm), o.mean = mean;
         if (v == Variant::Generator) o.generator = &vae.decoder.net, o.code_size = vae.code;
         return o;
     };
@@ -208,9 +213,6 @@ int run(const Flags& flags) {
     std::printf("\nlenet, %d epochs: test accuracy %.2f%%; each row: the inputs that maximize the mean of a feature\n"
                 "map (or a unit) of one layer, from noise around the mean digit\n", lenet_epochs,
                 100 * evaluate(lenet, mnist.test).accuracy);
-    std::vector<float> mean(784, 0.0f);
-    for (int e = 0; e < train.count(); ++e)
-        for (size_t i = 0; i < 784; ++i) mean[i] += train.dense[size_t(e) * 784 + i] / float(train.count());
     std::vector<std::vector<std::vector<float>>> layers;
     // from noise around the mean digit: a map that its ReLU zeroes everywhere at the start passes no gradient,
     // and the mean digit zeroes some; before the ReLU, the mean of a map is linear in x and its maximum a flat image
