@@ -14,7 +14,7 @@ for digit in 1 0 7; do
         --out "$model" > /dev/null
     for method in deepred pedagogical; do
         echo "digit $digit, $method:"
-        "$build/glassbox" rules --model "$model" --method "$method" --samples 10000 --max-depth 3 --min-cases 20 \
+        "$build/glassbox" rules --model "$model" --method "$method" --samples 30000 --max-depth 4 --min-cases 50 \
             --simplify yes | tail -1
     done
 done
