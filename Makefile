@@ -107,6 +107,7 @@ bench:
 	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) bash lime_speed.sh $(abspath $(BUILD))
 	cd bench && GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) bash synthesis_speed.sh $(abspath $(BUILD))
 	GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) $(BUILD)/bench/perturbation_speed 3
+	GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) RUNS=$(abspath $(BUILD))/bench_rules bash bench/rules_mnist.sh $(BUILD)
 	@$(MAKE) --no-print-directory $(TUTORIALS)
 	bash bench/tutorial_times.sh $(BUILD)
 
