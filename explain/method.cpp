@@ -241,6 +241,29 @@ Tensor per_input(const Tensor& r, size_t stop) {
     return words;
 }
 
+std::pair<int, int> image_size(const MethodCall& call) {
+    if (call.options.input.height > 0) return {call.options.input.height, call.options.input.width};
+    return {call.x.dim(-2), call.x.dim(-1)};
+}
+
+Tensor map_per_example(const MethodCall& call, int height, int width,
+                       const std::function<std::vector<float>(size_t b, const Tensor& x_b)>& map_of) {
+    const size_t B = size_t(call.x.dim(0)), per_example = call.x.numel() / B, plane = size_t(height) * size_t(width);
+    Shape one = call.x.shape();
+    one[0] = 1;
+    Tensor relevance(call.x.shape());
+    for (size_t b = 0; b < B; ++b) {
+        const Tensor x_b(one, std::vector<float>(call.x.values().begin() + long(b * per_example),
+                                                 call.x.values().begin() + long((b + 1) * per_example)));
+        const std::vector<float> map = map_of(b, x_b);
+        if (map.size() != plane)
+            throw Error("a map of " + std::to_string(map.size()) + " values for images of " + std::to_string(height) +
+                        " x " + std::to_string(width));
+        for (size_t k = 0; k < per_example; ++k) relevance.values()[b * per_example + k] = map[k % plane];
+    }
+    return relevance;
+}
+
 Refusal walks_with(RuleFamily family) {
     return [family](Sequential& net, size_t stop, InputForm, const InputInfo&) -> std::string {
         for (size_t i = stop; i < net.size(); ++i)

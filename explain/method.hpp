@@ -166,6 +166,14 @@ Explanation forward_explanation(const MethodCall& call);
 // The relevance at the input as the user sees it: (B, T, E) at the embeddings
 // -> (B, T), a word's relevance being the sum over its embedding dimensions.
 Tensor per_input(const Tensor& r, size_t stop);
+// The height and width of the images explained: the options' input size, else
+// the last two axes of call.x.
+std::pair<int, int> image_size(const MethodCall& call);
+// Relevance shaped as call.x with one height x width map per example, the
+// same in every channel: map_of(b, x_b) is the map of example b, given as a
+// batch of one (for methods that optimise a mask per image).
+Tensor map_per_example(const MethodCall& call, int height, int width,
+                       const std::function<std::vector<float>(size_t b, const Tensor& x_b)>& map_of);
 // The refusal of methods that walk the whole network with rules of `family`.
 Refusal walks_with(RuleFamily family);
 

@@ -189,12 +189,15 @@ int run(const Flags& flags) {
             std::fflush(stdout);
         }
     }
+    const std::vector<std::string> kinds{"single", "same", "different"};
     for (size_t k = 0; k < picture_images.size(); ++k) {
-        HeatmapRow row{picture_images[k].data(), {}};
+        HeatmapRow row{picture_images[k].data(), {}, k < kinds.size() ? kinds[k] : ""};
         for (size_t m = 1; m < picture_maps[k].size(); ++m) row.maps.push_back(picture_maps[k][m].data());
         picture.push_back(row);
     }
-    save_heatmap_grid(out + "/grid.png", picture, kSide, kSide, false, 2);
+    std::vector<std::string> columns{"scene"};
+    for (size_t m = 1; m < entries.size(); ++m) columns.push_back(entries[m].label);
+    save_heatmap_grid(out + "/grid.png", picture, kSide, kSide, false, 2, columns);
     std::printf("\ncolumns of grid.png: the scene, then");
     for (size_t m = 1; m < entries.size(); ++m) std::printf("%s %s", m == 1 ? "" : ",", entries[m].label.c_str());
     std::printf("\nrows: the first single, same and different scene\n");

@@ -295,8 +295,7 @@ Method extremal_perturbation_method() {
     m.has_steps = true;
     m.run = [](const MethodCall& call) {
         Explanation e = forward_explanation(call);
-        int H = call.options.input.height, W = call.options.input.width;
-        if (H == 0) H = call.x.dim(-2), W = call.x.dim(-1);
+        const int H = image_size(call).first, W = image_size(call).second;
         ExtremalSettings s;
         s.areas = {call.real("area")};
         s.variant = call.choice("variant");
@@ -304,15 +303,8 @@ Method extremal_perturbation_method() {
         s.step = call.whole("step");
         s.sigma = call.real("sigma");
         s.max_blur = call.real("max-blur");
-        const size_t B = size_t(call.x.dim(0)), per_example = call.x.numel() / B, plane = size_t(H) * W;
-        e.relevance = Tensor(call.x.shape());
-        for (size_t b = 0; b < B; ++b) {
-            Shape one = call.x.shape();
-            one[0] = 1;
-            const Tensor x(one, std::vector<float>(call.x.values().begin() + long(b * per_example),
-                                                   call.x.values().begin() + long((b + 1) * per_example)));
+        e.relevance = map_per_example(call, H, W, [&](size_t b, const Tensor& x) {
             const ExtremalResult r = extremal_perturbation(call.net, x, call.targets[b], H, W, s);
-            for (size_t k = 0; k < per_example; ++k) e.relevance.values()[b * per_example + k] = r.masks[0][k % plane];
             if (b == 0) {
                 char line[240];
                 std::snprintf(line, sizeof line,
@@ -322,7 +314,8 @@ Method extremal_perturbation_method() {
                               s.iterations, r.rewards[0], r.mask_areas[0]);
                 e.steps.push_back(line);
             }
-        }
+            return r.masks[0];
+        });
         return e;
     };
     return m;

@@ -147,30 +147,25 @@ Method meaningful_perturbation_method() {
     m.has_steps = true;
     m.run = [](const MethodCall& call) {
         Explanation e = forward_explanation(call);
-        int H = call.options.input.height, W = call.options.input.width;
-        if (H == 0) H = call.x.dim(-2), W = call.x.dim(-1);
+        const int H = image_size(call).first, W = image_size(call).second;
         MeaningfulSettings s;
         s.iterations = call.whole("iterations");
         s.l1 = call.real("l1");
         s.tv = call.real("tv");
         s.blur = call.real("max-blur");
         s.mask_side = std::min({28, H, W});
-        const size_t B = size_t(call.x.dim(0)), per_example = call.x.numel() / B, plane = size_t(H) * W;
-        e.relevance = Tensor(call.x.shape());
-        for (size_t b = 0; b < B; ++b) {
-            Shape one = call.x.shape();
-            one[0] = 1;
-            const Tensor x(one, std::vector<float>(call.x.values().begin() + long(b * per_example),
-                                                   call.x.values().begin() + long((b + 1) * per_example)));
+        e.relevance = map_per_example(call, H, W, [&](size_t b, const Tensor& x) {
             const MeaningfulResult r = meaningful_perturbation(call.net, x, call.targets[b], H, W, s);
-            for (size_t k = 0; k < per_example; ++k) e.relevance.values()[b * per_example + k] = 1 - r.mask[k % plane];
             if (b == 0) {
                 char line[200];
                 std::snprintf(line, sizeof line, "%d Adam steps on a %d x %d mask; loss %.4f, class probability %.4f",
                               s.iterations, s.mask_side, s.mask_side, r.loss, r.probability);
                 e.steps.push_back(line);
             }
-        }
+            std::vector<float> deleted(r.mask.size());  // 1 - m: what deleting the class takes
+            for (size_t k = 0; k < r.mask.size(); ++k) deleted[k] = 1 - r.mask[k];
+            return deleted;
+        });
         return e;
     };
     return m;

@@ -106,8 +106,7 @@ Method rise_method() {
     m.has_steps = true;
     m.run = [](const MethodCall& call) {
         Explanation e = forward_explanation(call);
-        int H = call.options.input.height, W = call.options.input.width;
-        if (H == 0) H = call.x.dim(-2), W = call.x.dim(-1);
+        const int H = image_size(call).first, W = image_size(call).second;
         RiseSettings s;
         s.masks = call.whole("masks");
         s.grid = call.whole("grid");

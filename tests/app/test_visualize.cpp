@@ -129,5 +129,6 @@ TEST_CASE("visualize refuses classes, layers, units, experts, generators and mod
     fails_with({"visualize", "--model", dir / "textcnn.npz", "--class", "0", "--png", png},
                "prototypes of word ids are not defined");
     fails_with({"train", "--model", "rbm", "--data", "20news", "--out", dir / "r.npz"}, "train it with --data mnist");
-    fails_with({"train", "--model", "mlp", "--hidden", "5", "--out", dir / "r.npz"}, "--hidden is a setting of --model rbm");
+    fails_with({"train", "--model", "mlp", "--code", "5", "--out", dir / "r.npz"}, "--code is a setting of --model rbm or vae");
+    fails_with({"train", "--model", "lenet", "--hidden", "5", "--out", dir / "r.npz"}, "--hidden is for the models mlp and tab-mlp");
 }
