@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "app/cli.hpp"
+#include "cli_run.hpp"
 #include "datasets/lsa.hpp"
 #include "datasets/newsgroups.hpp"
 #include "explain/catalogue.hpp"
@@ -21,23 +22,6 @@ using namespace gb::test;
 
 namespace {
 
-struct Run {
-    int code;
-    std::string out, err;
-};
-
-Run glassbox(const std::vector<std::string>& args) {
-    std::ostringstream out, err;
-    int code = run_cli(args, out, err);
-    return {code, out.str(), err.str()};
-}
-
-// Points GLASSBOX_DATA at a folder for the life of the object.
-struct DataDir {
-    explicit DataDir(const std::string& path) { setenv("GLASSBOX_DATA", path.c_str(), 1); }
-    ~DataDir() { unsetenv("GLASSBOX_DATA"); }
-};
-
 // A .npy file read back: the bytes after its header, as float32.
 NpyArray read_npy_file(const std::string& path) {
     std::ifstream f(path, std::ios::binary);
@@ -50,15 +34,6 @@ NpyArray read_npy_file(const std::string& path) {
     a.values.resize((bytes.size() - header) / 4);
     std::memcpy(a.values.data(), bytes.data() + header, a.values.size() * 4);
     return a;
-}
-
-// The command fails with one line of error that contains `message`.
-void fails_with(const std::vector<std::string>& args, const std::string& message) {
-    Run r = glassbox(args);
-    INFO("glassbox " << args[0] << " ...: " << r.err);
-    CHECK(r.code != 0);
-    CHECK(r.err.find(message) != std::string::npos);
-    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
 }
 
 std::string last_line(const std::string& s) {

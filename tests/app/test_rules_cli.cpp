@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "app/cli.hpp"
+#include "cli_run.hpp"
 #include "fake_data.hpp"
 #include "helpers.hpp"
 #include "nn/layers.hpp"
@@ -12,29 +13,6 @@ using namespace gb;
 using namespace gb::test;
 
 namespace {
-
-struct Result {
-    int code;
-    std::string out, err;
-};
-
-Result run(const std::vector<std::string>& args) {
-    std::ostringstream out, err;
-    int code = run_cli(args, out, err);
-    return {code, out.str(), err.str()};
-}
-
-struct DataFolder {
-    explicit DataFolder(const std::string& path) { setenv("GLASSBOX_DATA", path.c_str(), 1); }
-    ~DataFolder() { unsetenv("GLASSBOX_DATA"); }
-};
-
-void refused(const std::vector<std::string>& args, const std::string& message) {
-    Result r = run(args);
-    INFO("glassbox " << args[0] << ": " << r.err);
-    CHECK(r.code != 0);
-    CHECK(r.err.find(message) != std::string::npos);
-}
 
 // 784 -> 2 -> 2 with ReLU: class 1 exactly when pixel (0, 0) is above 0.5.
 void save_threshold_network(const std::string& path) {
@@ -57,10 +35,10 @@ void save_threshold_network(const std::string& path) {
 TEST_CASE("rules finds the one pixel a network decides by, as text, picture and JSON", "[cli][extraction]") {
     TempDir dir;
     write_mnist(dir, 100, 28, 28, true);
-    DataFolder data(dir.path);
+    DataDir data(dir.path);
     save_threshold_network(dir / "t.npz");
     for (std::string method : {"deepred", "cred", "pedagogical"}) {
-        Result r = run({"rules", "--model", dir / "t.npz", "--method", method, "--out", dir / "r.txt", "--png",
+        Run r = glassbox({"rules", "--model", dir / "t.npz", "--method", method, "--out", dir / "r.txt", "--png",
                         dir / "r.png", "--prune-inputs", "yes"});
         INFO(r.err);
         REQUIRE(r.code == 0);
@@ -73,19 +51,19 @@ TEST_CASE("rules finds the one pixel a network decides by, as text, picture and 
         CHECK(first.rfind("IF x[0,0] > ", 0) == 0);
         CHECK(std::ifstream(dir / "r.png").good());
     }
-    refused({"rules", "--model", dir / "t.npz", "--method", "magic"}, "unknown rule extraction method 'magic'");
-    refused({"rules", "--model", dir / "t.npz", "--class", "4"}, "--class 4 is not an output");
-    refused({"rules", "--model", dir / "t.npz", "--prune-inputs", "maybe"}, "--prune-inputs takes yes or no");
-    Result lenet = run({"train", "--model", "lenet", "--epochs", "1", "--out", dir / "l.npz"});
+    fails_with({"rules", "--model", dir / "t.npz", "--method", "magic"}, "unknown rule extraction method 'magic'");
+    fails_with({"rules", "--model", dir / "t.npz", "--class", "4"}, "--class 4 is not an output");
+    fails_with({"rules", "--model", dir / "t.npz", "--prune-inputs", "maybe"}, "--prune-inputs takes yes or no");
+    Run lenet = glassbox({"train", "--model", "lenet", "--epochs", "1", "--out", dir / "l.npz"});
     REQUIRE(lenet.code == 0);
-    refused({"rules", "--model", dir / "l.npz"}, "Conv2d");
+    fails_with({"rules", "--model", dir / "l.npz"}, "Conv2d");
 }
 
 TEST_CASE("train records --hidden and --one-vs-rest in the model file", "[cli][extraction]") {
     TempDir dir;
     write_mnist(dir, 100, 28, 28, true);
-    DataFolder data(dir.path);
-    Result r = run({"train", "--model", "mlp", "--hidden", "8,4", "--one-vs-rest", "3", "--epochs", "1", "--out",
+    DataDir data(dir.path);
+    Run r = glassbox({"train", "--model", "mlp", "--hidden", "8,4", "--one-vs-rest", "3", "--epochs", "1", "--out",
                     dir / "m.npz"});
     INFO(r.err);
     REQUIRE(r.code == 0);
@@ -93,25 +71,25 @@ TEST_CASE("train records --hidden and --one-vs-rest in the model file", "[cli][e
     Model m = load_model(dir / "m.npz");
     CHECK(m.data == "mnist one_vs_rest 3");
     CHECK(m.net.describe() == "Linear 784 8\nReLU\nLinear 8 4\nReLU\nLinear 4 2");
-    Result eval = run({"eval", "--model", dir / "m.npz"});
+    Run eval = glassbox({"eval", "--model", dir / "m.npz"});
     CHECK(eval.code == 0);
-    refused({"train", "--model", "mlp", "--hidden", "8,x", "--out", dir / "b.npz"}, "--hidden takes sizes");
-    refused({"train", "--model", "lenet", "--hidden", "8", "--out", dir / "b.npz"}, "--hidden is for");
-    refused({"train", "--model", "mlp", "--one-vs-rest", "12", "--out", dir / "b.npz"}, "has classes 0..9");
+    fails_with({"train", "--model", "mlp", "--hidden", "8,x", "--out", dir / "b.npz"}, "--hidden takes sizes");
+    fails_with({"train", "--model", "lenet", "--hidden", "8", "--out", dir / "b.npz"}, "--hidden is for");
+    fails_with({"train", "--model", "mlp", "--one-vs-rest", "12", "--out", dir / "b.npz"}, "has classes 0..9");
 }
 
 TEST_CASE("train grows a tree or a forest and draws its Gini importance", "[cli][trees]") {
     TempDir dir;
     write_mnist(dir, 100, 28, 28, true);
-    DataFolder data(dir.path);
-    Result tree = run({"train", "--model", "tree", "--max-depth", "4", "--out", dir / "t.txt", "--importance",
+    DataDir data(dir.path);
+    Run tree = glassbox({"train", "--model", "tree", "--max-depth", "4", "--out", dir / "t.txt", "--importance",
                        dir / "g.png"});
     INFO(tree.err);
     REQUIRE(tree.code == 0);
     CHECK(tree.out.find("\"depth\": 4") != std::string::npos);
     CHECK(std::ifstream(dir / "g.png").good());
-    Result forest = run({"train", "--model", "forest", "--trees", "3", "--out", dir / "f.txt"});
+    Run forest = glassbox({"train", "--model", "forest", "--trees", "3", "--out", dir / "f.txt"});
     CHECK(forest.code == 0);
-    refused({"train", "--model", "tree", "--trees", "3", "--out", dir / "t.txt"}, "--trees is for --model forest");
-    refused({"train", "--model", "tree", "--epochs", "3", "--out", dir / "t.txt"}, "is for networks");
+    fails_with({"train", "--model", "tree", "--trees", "3", "--out", dir / "t.txt"}, "--trees is for --model forest");
+    fails_with({"train", "--model", "tree", "--epochs", "3", "--out", dir / "t.txt"}, "is for networks");
 }

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "app/cli.hpp"
+#include "cli_run.hpp"
 #include "fake_data.hpp"
 #include "helpers.hpp"
 #include "nn/rbm.hpp"
@@ -15,30 +16,6 @@ using namespace gb;
 using namespace gb::test;
 
 namespace {
-
-struct Run {
-    int code;
-    std::string out, err;
-};
-
-Run glassbox(const std::vector<std::string>& args) {
-    std::ostringstream out, err;
-    int code = run_cli(args, out, err);
-    return {code, out.str(), err.str()};
-}
-
-struct DataDir {
-    explicit DataDir(const std::string& path) { setenv("GLASSBOX_DATA", path.c_str(), 1); }
-    ~DataDir() { unsetenv("GLASSBOX_DATA"); }
-};
-
-void fails_with(const std::vector<std::string>& args, const std::string& message) {
-    Run r = glassbox(args);
-    INFO("glassbox " << args[0] << " ...: " << r.err);
-    CHECK(r.code != 0);
-    CHECK(r.err.find(message) != std::string::npos);
-    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-}
 
 int lines_with(const std::string& text, const std::string& key) {
     std::istringstream in(text);

@@ -9,6 +9,7 @@
 #include "explain/explain.hpp"
 #include "explain/perturbation/extremal_perturbation.hpp"
 #include "helpers.hpp"
+#include "matched_filter.hpp"
 #include "nn/layers.hpp"
 #include "util/error.hpp"
 
@@ -146,24 +147,11 @@ TEST_CASE("the optimisation loop follows TorchRay's on a linear model", "[extrem
 }
 
 TEST_CASE("extremal perturbation finds the one region a model looks at, at the requested area", "[extremal]") {
-    // an image of random black and white pixels; f_1 is a matched filter of its 8 x 8 square at rows 4..11,
-    // columns 14..21 (64 / 784 of the image): sum over the square of (2 x_u - 1) x'_u, which blurring lowers
-    const int H = 28, W = 28;
-    Rng rng(1);
-    std::vector<float> image(H * W);
-    for (float& v : image) v = rng.uniform() < 0.5f ? 0.0f : 1.0f;
-    Sequential net;
-    net.emplace<Flatten>().emplace<Linear>(H * W, 2, rng);
-    auto params = net.parameters();
-    std::fill(params[0].second.values().begin(), params[0].second.values().end(), 0.0f);
-    std::fill(params[1].second.values().begin(), params[1].second.values().end(), 0.0f);
-    std::vector<bool> inside(H * W);
-    for (int y = 4; y < 12; ++y)
-        for (int x = 14; x < 22; ++x) {
-            const size_t u = size_t(y * W + x);
-            inside[u] = true;
-            params[0].second.values()[size_t(H * W) + u] = 2 * image[u] - 1;
-        }
+    const int H = test::MatchedFilter::H, W = test::MatchedFilter::W;
+    test::MatchedFilter model = test::matched_filter(1, 1.0f);
+    Sequential& net = model.net;
+    const std::vector<float>& image = model.image;
+    const std::vector<bool>& inside = model.inside;
     const float area = 64.0f / 784.0f;
     ExtremalSettings s;
     s.areas = {area};

@@ -3,6 +3,7 @@
 #include "explain/explain.hpp"
 #include "explain/perturbation/meaningful_perturbation.hpp"
 #include "helpers.hpp"
+#include "matched_filter.hpp"
 #include "nn/layers.hpp"
 #include "util/error.hpp"
 
@@ -32,23 +33,11 @@ TEST_CASE("meaningful perturbation: the loss's gradient matches central differen
 }
 
 TEST_CASE("meaningful perturbation deletes the one region a model looks at", "[meaningful]") {
-    // random black and white pixels; class 1 is a matched filter of the 8 x 8 square at rows 4..11, columns 14..21
-    const int H = 28, W = 28;
-    Rng rng(2);
-    std::vector<float> image(H * W);
-    for (float& v : image) v = rng.uniform() < 0.5f ? 0.0f : 1.0f;
-    Sequential net;
-    net.emplace<Flatten>().emplace<Linear>(H * W, 2, rng);
-    auto params = net.parameters();
-    std::fill(params[0].second.values().begin(), params[0].second.values().end(), 0.0f);
-    std::fill(params[1].second.values().begin(), params[1].second.values().end(), 0.0f);
-    std::vector<bool> inside(H * W);
-    for (int y = 4; y < 12; ++y)
-        for (int x = 14; x < 22; ++x) {
-            const size_t u = size_t(y * W + x);
-            inside[u] = true;
-            params[0].second.values()[size_t(H * W) + u] = 0.15f * (2 * image[u] - 1);  // f_1 about 5: p not saturated
-        }
+    const int H = test::MatchedFilter::H, W = test::MatchedFilter::W;
+    test::MatchedFilter model = test::matched_filter(2, 0.15f);  // f_1 about 5: p not saturated
+    Sequential& net = model.net;
+    const std::vector<float>& image = model.image;
+    const std::vector<bool>& inside = model.inside;
     MeaningfulSettings s;
     const MeaningfulResult r = meaningful_perturbation(net, Tensor(Shape{1, 1, H, W}, image), 1, H, W, s);
     double in = 0, out = 0;
