@@ -165,7 +165,7 @@ RuleExtraction extract_rules(const DenseNetwork& network, const float* train, in
         r.rules = r.layer_rules.back();
     }
     r.rules_before_simplify = r.rules.size();
-    if (options.simplify) r.rules = prune_rules(r.rules, x, rows, r.inputs, decided);
+    if (options.simplify) r.rules = prune_rules(r.rules, x, rows, r.inputs, decided, options.min_rule_gain);
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     r.peak_mb = peak_memory_mb();
     return r;

@@ -10,7 +10,8 @@ using Rows = std::vector<uint64_t>;
 
 }  // namespace
 
-Dnf prune_rules(const Dnf& dnf, const float* x, int rows, int width, const std::vector<int>& decided) {
+Dnf prune_rules(const Dnf& dnf, const float* x, int rows, int width, const std::vector<int>& decided,
+                int min_gain) {
     Dnf terms = dnf;
     const size_t words = (size_t(rows) + 63) / 64;
     auto row = [&](int i) { return x + size_t(i) * size_t(width); };
@@ -78,7 +79,7 @@ Dnf prune_rules(const Dnf& dnf, const float* x, int rows, int width, const std::
             }
         }
     }
-    // 2. Terms: dropping one uncovers the rows only it covers.
+    // 2. Terms: dropping one uncovers the rows only it covers; it stays if that loses min_gain agreements.
     for (bool changed = true; changed;) {
         changed = false;
         Rows once(words, 0);  // the rows exactly one term covers
@@ -90,7 +91,7 @@ Dnf prune_rules(const Dnf& dnf, const float* x, int rows, int width, const std::
                 uint64_t only = fires[t][w] & once[w];
                 delta += __builtin_popcountll(only & ~said[w]) - __builtin_popcountll(only & said[w]);
             }
-            if (delta < 0) continue;
+            if (-delta >= min_gain) continue;
             recount(fires[t], Rows(words, 0));
             terms.erase(terms.begin() + long(t));
             fires.erase(fires.begin() + long(t));
