@@ -23,14 +23,14 @@ const char* kUsage =
     "  rules    --model FILE.npz [--data mnist|wine|breast-cancer] [--class C]\n"
     "           [--method deepred|cred|pedagogical] [--prune-inputs yes|no] [--max-depth D]\n"
     "           [--min-cases N] [--confidence CF] [--max-terms T] [--samples N] [--seed S]\n"
-    "           [--simplify yes|no] [--limit N] [--out RULES.txt] [--png RULES.png] [--trace yes]\n"
+    "           [--simplify yes|no] [--min-rule-gain G] [--limit N] [--out RULES.txt] [--png RULES.png] [--trace yes]\n"
     "           IF-THEN rules for the network's decision \"class C\" (an output of the network; for a\n"
     "           --one-vs-rest model 1 is the chosen class, the default) against the rest. C4.5 trees with\n"
     "           min cases N (2), pruning confidence CF (0.25) and depth D (0: unlimited), learned on N\n"
     "           training examples (0: all); T (20000) caps the terms of a substitution step;\n"
     "           --prune-inputs drops the inputs whose removal changes no decision first; --simplify\n"
     "           drops conditions and rules that do not raise the agreement with the network on the\n"
-    "           training examples.\n"
+    "           training examples, and rules that add fewer than G (1) agreements.\n"
     "           Fidelity (agreement with the network) and accuracy on the test split.\n";
 
 // The name of input j: a pixel x[row,col] for digits, a column name for a table.
@@ -71,6 +71,7 @@ int rules(const Flags& flags, std::ostream& out, std::ostream& err) {
     std::string simplify = flags.text("simplify", "no");
     if (simplify != "yes" && simplify != "no") throw Error("--simplify takes yes or no, got '" + simplify + "'");
     options.simplify = simplify == "yes";
+    options.min_rule_gain = flags.whole("min-rule-gain", 1, 1, 1 << 30);
     options.tree.max_depth = flags.whole("max-depth", 0, 0, 1000);
     options.tree.min_cases = flags.whole("min-cases", 2, 1, 1 << 24);
     options.tree.confidence = flags.real("confidence", 0.25f, 1e-4f, 0.9999f);
@@ -157,6 +158,7 @@ int rules(const Flags& flags, std::ostream& out, std::ostream& err) {
     json.add("terms_before_merge", merged_before).add("terms_after_merge", merged_after);
     json.add("min_cases", options.tree.min_cases).add("max_depth", options.tree.max_depth);
     json.add("confidence", double(options.tree.confidence));
+    if (options.simplify) json.add("min_rule_gain", options.min_rule_gain);
     if (!out_txt.empty()) json.add("out", out_txt);
     if (!png.empty()) json.add("png", png);
     out << json.str() << std::endl;
@@ -168,7 +170,7 @@ int rules(const Flags& flags, std::ostream& out, std::ostream& err) {
 Command rules_command() {
     return {"rules", "IF-THEN rules extracted from an MLP (DeepRED, CRED, pedagogical), with their fidelity", kUsage,
             {"model", "data", "class", "method", "prune-inputs", "max-depth", "min-cases", "confidence", "max-terms",
-             "samples", "seed", "limit", "out", "png", "trace", "simplify"},
+             "samples", "seed", "limit", "out", "png", "trace", "simplify", "min-rule-gain"},
             rules};
 }
 

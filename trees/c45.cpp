@@ -103,8 +103,9 @@ struct Grower {
         if (rows.size() * 16 < order.size()) return continuous_score(data, sorted_pairs(data, rows, j), options.min_cases);
         std::vector<std::pair<float, int>> pairs;
         pairs.reserve(rows.size());
-        for (int i : order)
-            if (member[size_t(i)]) pairs.emplace_back(data.row(i)[j], data.y[size_t(i)]);
+        const std::vector<float>& value = sorted->value[size_t(j)];
+        for (size_t k = 0; k < order.size(); ++k)
+            if (member[size_t(order[k])]) pairs.emplace_back(value[k], data.y[size_t(order[k])]);
         return continuous_score(data, pairs, options.min_cases);
     }
 
@@ -228,12 +229,18 @@ SplitScore c45_split_score(const TreeData& data, const std::vector<int>& rows, i
 SortedColumns sort_columns(const TreeData& data, const std::vector<char>& use) {
     SortedColumns s;
     s.order.resize(size_t(data.features));
+    s.value.resize(size_t(data.features));
+    // (value, row) pairs sorted together: ties stay in row order, and the sort reads contiguous memory.
+    std::vector<std::pair<float, int>> column(size_t(data.rows));
     for (int j = 0; j < data.features; ++j) {
         if (!use.empty() && !use[size_t(j)]) continue;
+        for (int i = 0; i < data.rows; ++i) column[size_t(i)] = {data.row(i)[j], i};
+        std::sort(column.begin(), column.end());
         std::vector<int>& order = s.order[size_t(j)];
         order.resize(size_t(data.rows));
-        for (int i = 0; i < data.rows; ++i) order[size_t(i)] = i;
-        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return data.row(a)[j] < data.row(b)[j]; });
+        std::vector<float>& value = s.value[size_t(j)];
+        value.resize(size_t(data.rows));
+        for (int i = 0; i < data.rows; ++i) order[size_t(i)] = column[size_t(i)].second, value[size_t(i)] = column[size_t(i)].first;
     }
     return s;
 }

@@ -54,7 +54,8 @@ double c45_added_errors(double cases, double errors, double confidence);
 // trees on one layer's activations). A feature whose order is left empty is
 // not used by the trees.
 struct SortedColumns {
-    std::vector<std::vector<int>> order;  // per feature
+    std::vector<std::vector<int>> order;    // per feature
+    std::vector<std::vector<float>> value;  // per feature, the values in that order (read without jumping rows)
 };
 // `use` (empty: every feature) says which features the trees may test.
 SortedColumns sort_columns(const TreeData& data, const std::vector<char>& use = {});

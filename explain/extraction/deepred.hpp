@@ -37,6 +37,7 @@ struct ExtractionOptions {
     int prune_rows = 2000;           // training rows the pruning looks at (0: all)
     int samples = 0;                 // training rows the trees learn from (0: all), drawn with `seed`
     bool simplify = false;           // prune the final rules against the training decisions (rule_pruning.hpp)
+    int min_rule_gain = 1;           // ... keeping a rule only if it adds this many agreements
     uint64_t seed = 1;
 };
 

@@ -5,7 +5,10 @@
 //
 //   1. a condition is dropped from a term when the rule set then agrees with
 //      the network on at least as many training examples;
-//   2. a whole term is dropped under the same test, until none can be.
+//   2. a whole term is dropped under the same test, until none can be; with
+//      min_gain > 1, a term is also dropped when it adds fewer than min_gain
+//      agreements (a rule that explains a handful of training examples is
+//      noise to a reader; C5.0's rulesets drop such rules by their MDL cost).
 //
 // Agreement is counted with the DNF as a whole (an example is "class c" when
 // any term fires), so a term that only repeats what others cover goes.
@@ -17,6 +20,7 @@
 namespace gb {
 
 // x: rows x width; decided: the network's 0/1 decision per row.
-Dnf prune_rules(const Dnf& dnf, const float* x, int rows, int width, const std::vector<int>& decided);
+Dnf prune_rules(const Dnf& dnf, const float* x, int rows, int width, const std::vector<int>& decided,
+                int min_gain = 1);
 
 }  // namespace gb

@@ -88,3 +88,15 @@ TEST_CASE("Rule pruning drops conditions and rules that add no agreement", "[ext
     Dnf pruned = prune_rules(dnf, x.data(), 10, 1, decided);
     CHECK(pruned == Dnf{{gt(0, 4)}});
 }
+
+TEST_CASE("Rule pruning with a minimum gain drops rules that explain too few examples", "[extraction][rules]") {
+    std::vector<float> x;
+    std::vector<int> decided;
+    for (int v = 0; v < 10; ++v) x.push_back(float(v)), decided.push_back(v >= 5 || v == 1);
+    // {x > 4} gains 5 agreements, {0 < x <= 1} gains 1 (the lone "1" at x = 1).
+    Dnf dnf{{gt(0, 4)}, {gt(0, 0), le(0, 1)}};
+    for (Term& t : dnf) simplify(t);
+    CHECK(prune_rules(dnf, x.data(), 10, 1, decided, 1).size() == 2);
+    CHECK(prune_rules(dnf, x.data(), 10, 1, decided, 2) == Dnf{{gt(0, 4)}});
+    CHECK(prune_rules(dnf, x.data(), 10, 1, decided, 6).empty());
+}
