@@ -22,7 +22,7 @@ Tensor rows(const Tensor& x, size_t begin, size_t end);
 // the layers' outputs for the slice stay under kSliceFloats values (64 MB), as
 // measured by a forward pass of one example. An explanation keeps a few such
 // tensors alive (inputs, outputs, their gradients), so a slice of 100 posts
-// of the text CNN (800 KB of layer outputs each) would hold close to 1 GB.
+// of the text CNN (1.8 MB of layer outputs each) held close to 1 GB.
 constexpr size_t kSliceFloats = size_t(16) << 20;
 size_t examples_per_slice(Sequential& net, const Tensor& x, size_t most = 100);
 
