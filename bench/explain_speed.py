@@ -16,19 +16,14 @@ import subprocess
 import sys
 import time
 
-import numpy as np
 import torch
 
 import torch_reference as ref
 
 build, model_path = sys.argv[1], sys.argv[2]
 repeats, runs = 20, 3
-net = ref.lenet()
-z = np.load(model_path)
-net.load_state_dict({k: torch.from_numpy(z[k]) for k in z.files})
-net.eval()
-x, _ = ref.load_mnist(os.environ.get("GLASSBOX_DATA", "data"), "test")
-batches = [x[r * 64:(r + 1) * 64].reshape(64, 1, 28, 28) for r in range(repeats)]
+net = ref.trained_lenet(model_path)
+batches, x = ref.test_batches(os.environ.get("GLASSBOX_DATA", "data"), repeats)
 
 
 def torch_rate(guided):

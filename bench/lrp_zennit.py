@@ -37,12 +37,8 @@ from zennit.attribution import Gradient  # noqa: E402
 from zennit.composites import EpsilonGammaBox  # noqa: E402
 
 repeats, runs = 20, 3
-net = ref.lenet()
-weights = np.load(model_path)
-net.load_state_dict({k: torch.from_numpy(weights[k]) for k in weights.files})
-net.eval()
-x, _ = ref.load_mnist(os.environ.get("GLASSBOX_DATA", "data"), "test")
-batches = [x[r * 64:(r + 1) * 64].reshape(64, 1, 28, 28) for r in range(repeats)]
+net = ref.trained_lenet(model_path)
+batches, x = ref.test_batches(os.environ.get("GLASSBOX_DATA", "data"), repeats)
 composite = EpsilonGammaBox(low=0.0, high=1.0, epsilon=0.25, gamma=0.25)
 
 

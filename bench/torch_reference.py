@@ -99,6 +99,20 @@ def load_newsgroups_ids(data_dir, length=400, min_count=2, max_words=20000):
     return torch.from_numpy(x), torch.tensor(labels), len(words) + 2
 
 
+def trained_lenet(model_path):
+    """glassbox's `lenet` with the weights of a glassbox model file, in inference mode."""
+    net = lenet()
+    weights = np.load(model_path)
+    net.load_state_dict({k: torch.from_numpy(weights[k]) for k in weights.files})
+    return net.eval()
+
+
+def test_batches(data_dir, count, batch=64):
+    """The first count batches of MNIST test digits, shaped (batch, 1, 28, 28)."""
+    x, _ = load_mnist(data_dir, "test")
+    return [x[r * batch:(r + 1) * batch].reshape(batch, 1, 28, 28) for r in range(count)], x
+
+
 # name -> (model, shape of one example)
 MODELS = {"mlp": lambda: (mlp(), (784,)), "lenet": lambda: (lenet(), (1, 28, 28)),
           "lstm": lambda: (RowLSTM(), (28, 28))}

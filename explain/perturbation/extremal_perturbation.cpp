@@ -295,7 +295,8 @@ Method extremal_perturbation_method() {
     m.has_steps = true;
     m.run = [](const MethodCall& call) {
         Explanation e = forward_explanation(call);
-        const int H = image_size(call).first, W = image_size(call).second;
+        const std::pair<int, int> size = image_size(call);
+        const int H = size.first, W = size.second;
         ExtremalSettings s;
         s.areas = {call.real("area")};
         s.variant = call.choice("variant");

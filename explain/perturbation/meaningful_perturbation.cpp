@@ -147,7 +147,8 @@ Method meaningful_perturbation_method() {
     m.has_steps = true;
     m.run = [](const MethodCall& call) {
         Explanation e = forward_explanation(call);
-        const int H = image_size(call).first, W = image_size(call).second;
+        const std::pair<int, int> size = image_size(call);
+        const int H = size.first, W = size.second;
         MeaningfulSettings s;
         s.iterations = call.whole("iterations");
         s.l1 = call.real("l1");

@@ -106,7 +106,8 @@ Method rise_method() {
     m.has_steps = true;
     m.run = [](const MethodCall& call) {
         Explanation e = forward_explanation(call);
-        const int H = image_size(call).first, W = image_size(call).second;
+        const std::pair<int, int> size = image_size(call);
+        const int H = size.first, W = size.second;
         RiseSettings s;
         s.masks = call.whole("masks");
         s.grid = call.whole("grid");
