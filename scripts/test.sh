@@ -2,10 +2,63 @@
 # test.sh BUILD: the unit tests (Catch2), then a smoke run of the command line
 # and of every tutorial on a small slice of MNIST. Ends with one line
 # "tests: P passed, F failed" counting Catch2's test cases and the smoke runs.
+# The tutorials' smoke runs go in a second lane beside the unit tests and the
+# command line's, so both cores work; their lines are printed after the first
+# lane's.
 set -uo pipefail
 build=${1:-build}
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+
+# smoke NAME COMMAND...: runs a program; passes if it exits 0 and, for
+# glassbox, ends its output with a JSON line. Prints one "smoke ok:" or
+# "smoke FAILED:" line, which the count at the end reads.
+smoke() {
+    local name=$1; shift
+    if "$@" > "$scratch/$lane.out" 2> "$scratch/$lane.err" &&
+       { [[ $1 != */glassbox ]] || tail -1 "$scratch/$lane.out" | grep -q '^{.*}$'; }; then
+        echo "smoke ok:     $name"
+    else
+        echo "smoke FAILED: $name: $*"
+        tail -5 "$scratch/$lane.err"
+    fi
+}
+
+# Each tutorial with the arguments of a quick run; a tutorial missing here fails.
+declare -A tutorial_args=(
+    [01_autodiff]=""
+    [02_mlp_mnist]="--epochs 1 --limit 2000 --out $scratch/02"
+    [03_cnn_mnist]="--epochs 1 --limit 2000 --out $scratch/03"
+    [04_text_newsgroups]="--epochs 1 --limit 1000"
+    [05_lstm_unrolled]="--epochs 1 --limit 2000 --out $scratch/05"
+    [06_gradient_family]="--epochs 1 --limit 1000 --out $scratch/06"
+    [07_lrp_mlp]="--epochs 1 --limit 1000 --out $scratch/07"
+    [08_deep_taylor]="--epochs 1 --limit 1000 --out $scratch/08"
+    [09_lrp_text]="--epochs 1 --limit 500 --out $scratch/09"
+    [10_evaluating_explanations]="--epochs 1 --text-epochs 1 --limit 500 --samples 50 --out $scratch/10"
+    [11_lime]="--epochs 1 --text-epochs 1 --limit 500 --digits 10 --out $scratch/11"
+    [12_rule_extraction]="--epochs 1 --limit 2000 --samples 1000 --tree-rows 1000 --more-digits none --out $scratch/12"
+    [13_activation_maximization]="--epochs 1 --expert-epochs 1 --generator-epochs 1 --lenet-epochs 1 --limit 1000 --steps 20 --out $scratch/13"
+    [14_localization_review]="--epochs 1 --limit 2000 --scenes 10 --costly 2 --ep-scenes 1 --curves 2 --rise-masks 100 --iterations 30 --lime-samples 50 --out $scratch/14"
+    [15_figures]="--epochs 1 --limit 500 --seeds 1 --digits 4 --out $scratch/15"
+    [16_model_validation]="--epochs 1 --text-epochs 1 --seeds 1 --posts 20 --limit 300 --out $scratch/16"
+)
+tutorial_lane() {
+    local lane=tutorials
+    for tutorial in "$build"/tutorials/*; do
+        [ -x "$tutorial" ] && [ -f "$tutorial" ] || continue
+        name=$(basename "$tutorial")
+        if [ -z "${tutorial_args[$name]+set}" ]; then
+            echo "smoke FAILED: tutorial $name has no entry in scripts/test.sh"
+            continue
+        fi
+        # shellcheck disable=SC2086  # the arguments are meant to split
+        smoke "tutorial $name" "$tutorial" ${tutorial_args[$name]}
+    done
+}
+tutorial_lane > "$scratch/tutorials.log" 2>&1 &
+tutorials_pid=$!
+lane=cli
 
 "$build/tests/run_tests" | tee "$scratch/unit.log"
 unit_status=${PIPESTATUS[0]}
@@ -19,21 +72,9 @@ else
 fi
 [ "$unit_status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
 
-# smoke NAME COMMAND...: runs a program; passes if it exits 0 and, for
-# glassbox, ends its output with a JSON line.
-smoke() {
-    local name=$1; shift
-    if "$@" > "$scratch/out" 2> "$scratch/err" && { [[ $1 != */glassbox ]] || tail -1 "$scratch/out" | grep -q '^{.*}$'; }; then
-        echo "smoke ok:     $name"
-        passed=$((passed + 1))
-    else
-        echo "smoke FAILED: $name: $*"
-        tail -5 "$scratch/err"
-        failed=$((failed + 1))
-    fi
-}
 echo
 echo "smoke runs on slices of MNIST and 20 Newsgroups (data folder: ${GLASSBOX_DATA:-data})"
+{
 smoke "glassbox train"   "$build/glassbox" train --model mlp --data mnist --epochs 1 --limit 2000 \
                          --out "$scratch/mlp.npz" --curves "$scratch/curves.png"
 smoke "glassbox eval"    "$build/glassbox" eval --model "$scratch/mlp.npz" --data mnist --limit 2000
@@ -84,37 +125,12 @@ for method in am am-expert am-generator; do
 done
 smoke "glassbox visualize invert" "$build/glassbox" visualize --model "$scratch/mlp.npz" --method invert --index 0 \
                          --layer 1 --steps 50 --png "$scratch/invert.png"
-# Each tutorial with the arguments of a quick run; a tutorial missing here fails.
-declare -A tutorial_args=(
-    [01_autodiff]=""
-    [02_mlp_mnist]="--epochs 1 --limit 2000 --out $scratch/02"
-    [03_cnn_mnist]="--epochs 1 --limit 2000 --out $scratch/03"
-    [04_text_newsgroups]="--epochs 1 --limit 1000"
-    [05_lstm_unrolled]="--epochs 1 --limit 2000 --out $scratch/05"
-    [06_gradient_family]="--epochs 1 --limit 1000 --out $scratch/06"
-    [07_lrp_mlp]="--epochs 1 --limit 1000 --out $scratch/07"
-    [08_deep_taylor]="--epochs 1 --limit 1000 --out $scratch/08"
-    [09_lrp_text]="--epochs 1 --limit 500 --out $scratch/09"
-    [10_evaluating_explanations]="--epochs 1 --text-epochs 1 --limit 500 --samples 50 --out $scratch/10"
-    [11_lime]="--epochs 1 --text-epochs 1 --limit 500 --digits 10 --out $scratch/11"
-    [12_rule_extraction]="--epochs 1 --limit 2000 --samples 1000 --tree-rows 1000 --more-digits none --out $scratch/12"
-    [13_activation_maximization]="--epochs 1 --expert-epochs 1 --generator-epochs 1 --lenet-epochs 1 --limit 1000 --steps 20 --out $scratch/13"
-    [14_localization_review]="--epochs 1 --limit 2000 --scenes 10 --costly 2 --ep-scenes 1 --curves 2 --rise-masks 100 --iterations 30 --lime-samples 50 --out $scratch/14"
-    [15_figures]="--epochs 1 --limit 500 --seeds 1 --digits 4 --out $scratch/15"
-    [16_model_validation]="--epochs 1 --text-epochs 1 --seeds 1 --posts 20 --limit 300 --out $scratch/16"
-)
-for tutorial in "$build"/tutorials/*; do
-    [ -x "$tutorial" ] && [ -f "$tutorial" ] || continue
-    name=$(basename "$tutorial")
-    if [ -z "${tutorial_args[$name]+set}" ]; then
-        echo "smoke FAILED: tutorial $name has no entry in scripts/test.sh"
-        failed=$((failed + 1))
-        continue
-    fi
-    # shellcheck disable=SC2086  # the arguments are meant to split
-    smoke "tutorial $name" "$tutorial" ${tutorial_args[$name]}
-done
-
+} | tee "$scratch/smoke.log"
+wait "$tutorials_pid"
+cat "$scratch/tutorials.log"
+cat "$scratch/tutorials.log" >> "$scratch/smoke.log"
+passed=$((passed + $(grep -c "^smoke ok:" "$scratch/smoke.log")))
+failed=$((failed + $(grep -c "^smoke FAILED:" "$scratch/smoke.log")))
 echo
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
