@@ -35,5 +35,6 @@ ratio = torch_setup.spread(glassbox)[0] / torch_setup.spread(pytorch)[0]
 print(torch_setup.settings())
 print(f"textcnn on 20 Newsgroups, batch 64, Adam, seconds per epoch: glassbox {torch_setup.show(glassbox)}, "
       f"PyTorch {torch_setup.show(pytorch)}, ratio of medians {ratio:.2f}")
+print(torch_setup.peak_memory())
 print(json.dumps({"benchmark": "textcnn_epoch", "glassbox_epoch_seconds": glassbox,
                   "pytorch_epoch_seconds": pytorch, "ratio": ratio, "pytorch_settings": torch_setup.settings()}))

@@ -6,7 +6,7 @@ matrix products) to older kernels and smaller blocks; OpenBLAS reads them
 when it is loaded, so the script starts again without them. Then PyTorch gets
 every core and flushes denormal floats to zero, as glassbox does
 (nn/fpu.hpp). `settings()` says what it ran with, `spread()` summarises
-repeated timings.
+repeated timings, `peak_memory()` the peak resident memory of each side.
 """
 import os
 import sys
@@ -16,6 +16,7 @@ if any(name in os.environ for name in _PINNING):
     env = {k: v for k, v in os.environ.items() if k not in _PINNING}
     os.execve(sys.executable, sys.orig_argv, env)
 
+import resource  # noqa: E402
 import statistics  # noqa: E402
 
 import torch  # noqa: E402
@@ -58,3 +59,11 @@ def spread(values):
 def show(values):
     median, low, high = spread(values)
     return f"{median:.3f} s (min {low:.3f}, max {high:.3f}, {len(values)} runs)"
+
+
+def peak_memory():
+    """One line: the peak resident memory of the largest finished child (the glassbox run) and of
+    this process (PyTorch, its data included), in MB."""
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return f"peak resident memory: glassbox {child:.0f} MB, PyTorch {own:.0f} MB"

@@ -39,5 +39,6 @@ ratio = torch_setup.spread(glassbox)[0] / torch_setup.spread(pytorch)[0]
 print(torch_setup.settings())
 print(f"{model} on MNIST, batch 64, SGD, seconds per epoch: glassbox {torch_setup.show(glassbox)}, "
       f"PyTorch {torch_setup.show(pytorch)}, ratio of medians {ratio:.2f}")
+print(torch_setup.peak_memory())
 print(json.dumps({"benchmark": "train_epoch", "model": model, "glassbox_epoch_seconds": glassbox,
                   "pytorch_epoch_seconds": pytorch, "ratio": ratio, "pytorch_settings": torch_setup.settings()}))
