@@ -95,9 +95,13 @@ Tensor unary(const char* op, const Tensor& x, F f, Df df) {
     });
     return make_result(op, x.shape(), std::move(out), {&x}, [x, df](Node& self) {
         const float *g = self.grad.data(), *px = x.data(), *py = self.data.data();
-        float* gx = x.node()->grad_buffer();
+        bool fresh;  // a new gradient buffer is written, not zeroed first and added into
+        float* gx = x.node()->grad_buffer_to_fill(fresh);
         parallel_ranges(self.grad.size(), kElementsPerTask, [&](size_t begin, size_t end) {
-            for (size_t k = begin; k < end; ++k) gx[k] += g[k] * df(px[k], py[k]);
+            if (fresh)
+                for (size_t k = begin; k < end; ++k) gx[k] = 0.0f + g[k] * df(px[k], py[k]);
+            else
+                for (size_t k = begin; k < end; ++k) gx[k] += g[k] * df(px[k], py[k]);
         });
     });
 }
@@ -312,12 +316,17 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     return make_result("linear", {B, out_features}, std::move(y), {&x, &weight, &bias},
                        [x, weight, bias, B, in, out_features](Node& self) {
                            const float* g = self.grad.data();  // (B, out)
-                           if (x.requires_grad())
-                               gemm(false, false, B, in, out_features, 1.0f, g, weight.data(), 1.0f,
-                                    x.node()->grad_buffer());
-                           if (weight.requires_grad())
-                               gemm(true, false, out_features, in, B, 1.0f, g, x.data(), 1.0f,
-                                    weight.node()->grad_buffer());
+                           // A new gradient buffer is not zeroed and added into (beta = 1) but
+                           // overwritten (beta = 0): the same values, one pass over memory less.
+                           bool fresh;
+                           if (x.requires_grad()) {
+                               float* gx = x.node()->grad_buffer_to_fill(fresh);
+                               gemm(false, false, B, in, out_features, 1.0f, g, weight.data(), fresh ? 0.0f : 1.0f, gx);
+                           }
+                           if (weight.requires_grad()) {
+                               float* gw = weight.node()->grad_buffer_to_fill(fresh);
+                               gemm(true, false, out_features, in, B, 1.0f, g, x.data(), fresh ? 0.0f : 1.0f, gw);
+                           }
                            if (bias.requires_grad()) {
                                float* gb = bias.node()->grad_buffer();
                                for (int r = 0; r < B; ++r)
