@@ -84,15 +84,27 @@ struct PaddedImage {
     int H, W;  // the padded height and width
 };
 
-PaddedImage pad_image(const ConvShape& s, const float* x, std::vector<float>& buffer) {
+// A thread's padding buffer, with the geometry it was zeroed for. Copies of
+// images of that geometry write only its middle, so its border stays zero
+// and is not zeroed again for the next image (for LeNet's first layer, that
+// was 4 KB of zeros per image, twice per training step).
+struct PaddingBuffer {
+    std::vector<float> data;
+    int C = 0, H = 0, W = 0, pad = 0;
+};
+
+PaddedImage pad_image(const ConvShape& s, const float* x, PaddingBuffer& buffer) {
     if (s.pad == 0) return {x, s.H, s.W};
     const int H = s.H + 2 * s.pad, W = s.W + 2 * s.pad;
-    buffer.assign(size_t(s.C) * H * W, 0.0f);
+    if (buffer.C != s.C || buffer.H != s.H || buffer.W != s.W || buffer.pad != s.pad) {
+        buffer.data.assign(size_t(s.C) * H * W, 0.0f);
+        buffer.C = s.C, buffer.H = s.H, buffer.W = s.W, buffer.pad = s.pad;
+    }
     for (int c = 0; c < s.C; ++c)
         for (int y = 0; y < s.H; ++y)
             copy_short(x + (size_t(c) * s.H + size_t(y)) * s.W, s.W,
-                       buffer.data() + (size_t(c) * H + size_t(y + s.pad)) * W + s.pad);
-    return {buffer.data(), H, W};
+                       buffer.data.data() + (size_t(c) * H + size_t(y + s.pad)) * W + s.pad);
+    return {buffer.data.data(), H, W};
 }
 
 // Where patch entry (c, u, v) of output row i starts in the padded image:
@@ -213,7 +225,8 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, 
     const size_t P = s.positions(), K = s.patch();
     std::vector<float> y = uninitialized_buffer(size_t(s.B) * s.O * P);  // (B, O, OH, OW), every value written below
     parallel_for(s.B, [&](int b) {
-        thread_local std::vector<float> buffer, padded;
+        thread_local std::vector<float> buffer;
+        thread_local PaddingBuffer padded;
         float* cols = scratch(buffer, K * P);
         im2col(s, pad_image(s, x.data() + size_t(b) * s.image(), padded), cols);
         float* yb = y.data() + size_t(b) * s.O * P;
@@ -230,7 +243,8 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, 
         bool fresh = false;
         float* gx = x.requires_grad() ? x.node()->grad_buffer_to_fill(fresh) : nullptr;
         parallel_for(slices, [&](int slice) {
-            thread_local std::vector<float> buffer, dbuffer, padded, padded_grad;
+            thread_local std::vector<float> buffer, dbuffer, padded_grad;
+            thread_local PaddingBuffer padded;
             float* patches = scratch(buffer, K * P);
             float* dw_slice = dw.data() + size_t(slice) * s.O * K;
             for (int b = s.B * slice / slices; b < s.B * (slice + 1) / slices; ++b) {

@@ -207,9 +207,18 @@ Tensor reshape(const Tensor& x, Shape shape) {
     if (numel(shape) != x.numel() || (free_dim >= 0 && shape[size_t(free_dim)] == -1))
         throw Error("reshape: cannot view " + std::to_string(x.numel()) + " values of shape " + shape_str(x.shape()) +
                     " as shape " + shape_str(shape));
-    return make_result("reshape", shape, x.values(), {&x}, [x](Node& self) {
-        float* gx = x.node()->grad_buffer();
-        for (size_t k = 0; k < self.grad.size(); ++k) gx[k] += self.grad[k];
+    // The values are copied into a recycled buffer, and a new gradient buffer
+    // is written (0 + g, as adding into zeros gives) rather than zeroed first.
+    std::vector<float> values = uninitialized_buffer(x.numel());
+    std::copy(x.values().begin(), x.values().end(), values.begin());
+    return make_result("reshape", shape, std::move(values), {&x}, [x](Node& self) {
+        bool fresh;
+        float* gx = x.node()->grad_buffer_to_fill(fresh);
+        const float* g = self.grad.data();
+        if (fresh)
+            for (size_t k = 0; k < self.grad.size(); ++k) gx[k] = 0.0f + g[k];
+        else
+            for (size_t k = 0; k < self.grad.size(); ++k) gx[k] += g[k];
     });
 }
 
