@@ -150,9 +150,11 @@ Tensor gather_max(const Tensor& x, Shape out_shape, std::vector<size_t> argmax, 
 // time. The maximum itself is chosen by the same comparisons, so it is
 // x[argmax] without a second pass that looks it up. With the stride fixed at
 // compile time (the usual 2; 0 means the `stride` argument), the compiler
-// turns the loop into vector instructions, 16 windows at a time; this file
-// is compiled with -fno-trapping-math (Makefile), without which GCC does not
-// turn comparisons of floats into vector selections (no value changes).
+// can turn the loop into vector instructions, for the part of a row that
+// fills whole vectors (LeNet's rows are 14 and 5 windows long, so much of
+// the work stays scalar). This file is compiled with -fno-trapping-math
+// (Makefile), without which GCC does not turn comparisons of floats into
+// vector selections; no value changes.
 template <int fixed_stride>
 void max_2x2_row(const float* __restrict top, const float* __restrict bottom, size_t at, size_t W, int stride, int n,
                  size_t* __restrict argmax, float* __restrict y) {
