@@ -84,15 +84,27 @@ struct PaddedImage {
     int H, W;  // the padded height and width
 };
 
-PaddedImage pad_image(const ConvShape& s, const float* x, std::vector<float>& buffer) {
+// A thread's padding buffer, with the geometry it was zeroed for. Copies of
+// images of that geometry write only its middle, so its border stays zero
+// and is not zeroed again for the next image (for LeNet's first layer, that
+// was 4 KB of zeros per image, twice per training step).
+struct PaddingBuffer {
+    std::vector<float> data;
+    int C = 0, H = 0, W = 0, pad = 0;
+};
+
+PaddedImage pad_image(const ConvShape& s, const float* x, PaddingBuffer& buffer) {
     if (s.pad == 0) return {x, s.H, s.W};
     const int H = s.H + 2 * s.pad, W = s.W + 2 * s.pad;
-    buffer.assign(size_t(s.C) * H * W, 0.0f);
+    if (buffer.C != s.C || buffer.H != s.H || buffer.W != s.W || buffer.pad != s.pad) {
+        buffer.data.assign(size_t(s.C) * H * W, 0.0f);
+        buffer.C = s.C, buffer.H = s.H, buffer.W = s.W, buffer.pad = s.pad;
+    }
     for (int c = 0; c < s.C; ++c)
         for (int y = 0; y < s.H; ++y)
             copy_short(x + (size_t(c) * s.H + size_t(y)) * s.W, s.W,
-                       buffer.data() + (size_t(c) * H + size_t(y + s.pad)) * W + s.pad);
-    return {buffer.data(), H, W};
+                       buffer.data.data() + (size_t(c) * H + size_t(y + s.pad)) * W + s.pad);
+    return {buffer.data.data(), H, W};
 }
 
 // Where patch entry (c, u, v) of output row i starts in the padded image:
@@ -155,18 +167,33 @@ void add_input_gradient(const ConvShape& s, const float* dcols, float* dx, std::
 }
 
 // sums[o] += sum over p of dy[o, p], each sum added in the order of p, as a
-// plain loop would; eight channels at a time, so that eight independent
-// additions are under way instead of one chain through memory.
-void add_row_sums(const float* __restrict dy, int rows, size_t cols, float* __restrict sums) {
-    constexpr int group = 8;
-    for (int o0 = 0; o0 < rows; o0 += group) {
-        const int n = std::min(group, rows - o0);
-        float acc[group] = {};
-        for (int k = 0; k < n; ++k) acc[k] = sums[o0 + k];
-        for (size_t p = 0; p < cols; ++p)
-            for (int k = 0; k < group; ++k)
-                if (k < n) acc[k] += dy[size_t(o0 + k) * cols + p];
-        for (int k = 0; k < n; ++k) sums[o0 + k] = acc[k];
+// plain loop would; a group of up to eight channels at a time, so that eight
+// independent additions are under way instead of one chain. The group size
+// is a compile-time constant, so that the partial sums stay in registers
+// (with a size known only at run time, they were kept in memory).
+template <int group>
+void add_row_sums_group(const float* __restrict dy, size_t cols, float* __restrict sums) {
+    float acc[group];
+    for (int k = 0; k < group; ++k) acc[k] = sums[k];
+    for (size_t p = 0; p < cols; ++p)
+#pragma GCC unroll 8
+        for (int k = 0; k < group; ++k) acc[k] += dy[size_t(k) * cols + p];
+    for (int k = 0; k < group; ++k) sums[k] = acc[k];
+}
+
+void add_row_sums(const float* dy, int rows, size_t cols, float* sums) {
+    for (int o = 0; o < rows; o += 8) {
+        const float* from = dy + size_t(o) * cols;
+        switch (std::min(8, rows - o)) {
+            case 8: add_row_sums_group<8>(from, cols, sums + o); break;
+            case 7: add_row_sums_group<7>(from, cols, sums + o); break;
+            case 6: add_row_sums_group<6>(from, cols, sums + o); break;
+            case 5: add_row_sums_group<5>(from, cols, sums + o); break;
+            case 4: add_row_sums_group<4>(from, cols, sums + o); break;
+            case 3: add_row_sums_group<3>(from, cols, sums + o); break;
+            case 2: add_row_sums_group<2>(from, cols, sums + o); break;
+            default: add_row_sums_group<1>(from, cols, sums + o); break;
+        }
     }
 }
 
@@ -198,7 +225,8 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, 
     const size_t P = s.positions(), K = s.patch();
     std::vector<float> y = uninitialized_buffer(size_t(s.B) * s.O * P);  // (B, O, OH, OW), every value written below
     parallel_for(s.B, [&](int b) {
-        thread_local std::vector<float> buffer, padded;
+        thread_local std::vector<float> buffer;
+        thread_local PaddingBuffer padded;
         float* cols = scratch(buffer, K * P);
         im2col(s, pad_image(s, x.data() + size_t(b) * s.image(), padded), cols);
         float* yb = y.data() + size_t(b) * s.O * P;
@@ -209,9 +237,14 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, 
         const int slices = std::min(kSlices, s.B);
         const bool dots = gemm_takes_dots(s.O, int(K), int(P));
         std::vector<float> dw(size_t(slices) * s.O * K, 0.0f), db(size_t(slices) * s.O, 0.0f);
-        float* gx = x.requires_grad() ? x.node()->grad_buffer() : nullptr;  // allocated before the threads start
+        // The input gradient is allocated before the threads start; a new one
+        // is not zeroed in a pass of its own, but image by image just before
+        // the image's gradient is added into it, while it is in cache.
+        bool fresh = false;
+        float* gx = x.requires_grad() ? x.node()->grad_buffer_to_fill(fresh) : nullptr;
         parallel_for(slices, [&](int slice) {
-            thread_local std::vector<float> buffer, dbuffer, padded, padded_grad;
+            thread_local std::vector<float> buffer, dbuffer, padded_grad;
+            thread_local PaddingBuffer padded;
             float* patches = scratch(buffer, K * P);
             float* dw_slice = dw.data() + size_t(slice) * s.O * K;
             for (int b = s.B * slice / slices; b < s.B * (slice + 1) / slices; ++b) {
@@ -230,7 +263,9 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, 
                 if (gx) {
                     float* dcols = scratch(dbuffer, K * P);
                     gemm(true, false, int(K), int(P), s.O, 1.0f, w.data(), dy, 0.0f, dcols);
-                    add_input_gradient(s, dcols, gx + size_t(b) * s.image(), padded_grad);
+                    float* dx = gx + size_t(b) * s.image();
+                    if (fresh) std::fill(dx, dx + s.image(), 0.0f);
+                    add_input_gradient(s, dcols, dx, padded_grad);
                 }
             }
         });

@@ -13,6 +13,7 @@
 // one per thread; each strip is computed exactly as it would be alone, so the
 // result does not depend on the number of threads.
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "nn/gemm.hpp"
@@ -151,24 +152,70 @@ void gemm_serial(const Matrix& A, const Matrix& B, int M, int N, int K, float al
 // channels (dW = dY cols^T: 6 x 25 outputs, each a sum over 784 positions),
 // where packing would cost more than the products. Each dot product keeps
 // 16 partial sums, one per vector lane.
-void gemm_dots(int M, int N, int K, float alpha, const float* __restrict A, const float* __restrict B, float beta,
-               float* __restrict C) {
-    constexpr int lanes = 16;
-    const int body = K - K % lanes;
-    for (int j = 0; j < N; ++j) {
-        const float* b = B + size_t(j) * K;
-        for (int i = 0; i < M; ++i) {
-            const float* a = A + size_t(i) * K;
-            float acc[lanes] = {};
-            for (int p = 0; p < body; p += lanes)
-                for (int l = 0; l < lanes; ++l) acc[l] += a[p + l] * b[p + l];
+//
+// dot_block computes a rows x cols block of C at once. One dot product alone
+// is a single chain of dependent additions, which waits for the previous
+// addition at every step; a block runs rows * cols independent chains side
+// by side, and each value it loads from A or B serves cols or rows of them.
+// Every chain adds the same products in the same order as a lone dot product
+// would, so the result does not depend on the blocking. The loops over the
+// block are unrolled by request: otherwise GCC keeps the partial sums in
+// memory, and every step waits for a store and a load.
+constexpr int kDotLanes = 16;
+
+// acc + a * b as GCC compiles `acc += a * b` (it contracts the two into one
+// fused multiply-add where the machine has one), spelt out: in the unrolled
+// block GCC would contract some of them and not others, and the sums would
+// depend on the blocking after all.
+inline float multiply_add(float a, float b, float acc) {
+#ifdef FP_FAST_FMAF
+    return std::fma(a, b, acc);
+#else
+    return acc + a * b;
+#endif
+}
+
+template <int rows, int cols>
+void dot_block(int K, float alpha, const float* __restrict A, const float* __restrict B, float beta,
+               float* __restrict C, int ldc) {
+    const int body = K - K % kDotLanes;
+    float acc[rows][cols][kDotLanes] = {};
+    for (int p = 0; p < body; p += kDotLanes)
+#pragma GCC unroll 4
+        for (int r = 0; r < rows; ++r)
+#pragma GCC unroll 2
+            for (int c = 0; c < cols; ++c)
+                for (int l = 0; l < kDotLanes; ++l)
+                    acc[r][c][l] = multiply_add(A[size_t(r) * K + p + l], B[size_t(c) * K + p + l], acc[r][c][l]);
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c) {
             float sum = 0.0f;
-            for (int l = 0; l < lanes; ++l) sum += acc[l];
-            for (int p = body; p < K; ++p) sum += a[p] * b[p];
-            float& c = C[size_t(i) * N + j];
-            c = alpha * sum + (beta == 0.0f ? 0.0f : beta * c);
+            for (int l = 0; l < kDotLanes; ++l) sum += acc[r][c][l];
+            for (int p = body; p < K; ++p) sum = multiply_add(A[size_t(r) * K + p], B[size_t(c) * K + p], sum);
+            float& out = C[size_t(r) * ldc + c];
+            out = alpha * sum + (beta == 0.0f ? 0.0f : beta * out);
         }
+}
+
+// Blocks of up to 4 rows of A by 2 rows of B: 8 chains, 8 vector registers.
+template <int cols>
+void dot_rows(int M, int K, float alpha, const float* A, const float* B, float beta, float* C, int ldc) {
+    int i = 0;
+    for (; i + 4 <= M; i += 4) dot_block<4, cols>(K, alpha, A + size_t(i) * K, B, beta, C + size_t(i) * ldc, ldc);
+    const float* a = A + size_t(i) * K;
+    float* c = C + size_t(i) * ldc;
+    switch (M - i) {
+        case 3: return dot_block<3, cols>(K, alpha, a, B, beta, c, ldc);
+        case 2: return dot_block<2, cols>(K, alpha, a, B, beta, c, ldc);
+        case 1: return dot_block<1, cols>(K, alpha, a, B, beta, c, ldc);
+        default: return;
     }
+}
+
+void gemm_dots(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C) {
+    int j = 0;
+    for (; j + 2 <= N; j += 2) dot_rows<2>(M, K, alpha, A, B + size_t(j) * K, beta, C + j, N);
+    if (j < N) dot_rows<1>(M, K, alpha, A, B + size_t(j) * K, beta, C + j, N);
 }
 
 }  // namespace

@@ -95,9 +95,13 @@ Tensor unary(const char* op, const Tensor& x, F f, Df df) {
     });
     return make_result(op, x.shape(), std::move(out), {&x}, [x, df](Node& self) {
         const float *g = self.grad.data(), *px = x.data(), *py = self.data.data();
-        float* gx = x.node()->grad_buffer();
+        bool fresh;  // a new gradient buffer is written, not zeroed first and added into
+        float* gx = x.node()->grad_buffer_to_fill(fresh);
         parallel_ranges(self.grad.size(), kElementsPerTask, [&](size_t begin, size_t end) {
-            for (size_t k = begin; k < end; ++k) gx[k] += g[k] * df(px[k], py[k]);
+            if (fresh)
+                for (size_t k = begin; k < end; ++k) gx[k] = 0.0f + g[k] * df(px[k], py[k]);
+            else
+                for (size_t k = begin; k < end; ++k) gx[k] += g[k] * df(px[k], py[k]);
         });
     });
 }
@@ -203,9 +207,18 @@ Tensor reshape(const Tensor& x, Shape shape) {
     if (numel(shape) != x.numel() || (free_dim >= 0 && shape[size_t(free_dim)] == -1))
         throw Error("reshape: cannot view " + std::to_string(x.numel()) + " values of shape " + shape_str(x.shape()) +
                     " as shape " + shape_str(shape));
-    return make_result("reshape", shape, x.values(), {&x}, [x](Node& self) {
-        float* gx = x.node()->grad_buffer();
-        for (size_t k = 0; k < self.grad.size(); ++k) gx[k] += self.grad[k];
+    // The values are copied into a recycled buffer, and a new gradient buffer
+    // is written (0 + g, as adding into zeros gives) rather than zeroed first.
+    std::vector<float> values = uninitialized_buffer(x.numel());
+    std::copy(x.values().begin(), x.values().end(), values.begin());
+    return make_result("reshape", shape, std::move(values), {&x}, [x](Node& self) {
+        bool fresh;
+        float* gx = x.node()->grad_buffer_to_fill(fresh);
+        const float* g = self.grad.data();
+        if (fresh)
+            for (size_t k = 0; k < self.grad.size(); ++k) gx[k] = 0.0f + g[k];
+        else
+            for (size_t k = 0; k < self.grad.size(); ++k) gx[k] += g[k];
     });
 }
 
@@ -312,12 +325,17 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     return make_result("linear", {B, out_features}, std::move(y), {&x, &weight, &bias},
                        [x, weight, bias, B, in, out_features](Node& self) {
                            const float* g = self.grad.data();  // (B, out)
-                           if (x.requires_grad())
-                               gemm(false, false, B, in, out_features, 1.0f, g, weight.data(), 1.0f,
-                                    x.node()->grad_buffer());
-                           if (weight.requires_grad())
-                               gemm(true, false, out_features, in, B, 1.0f, g, x.data(), 1.0f,
-                                    weight.node()->grad_buffer());
+                           // A new gradient buffer is not zeroed and added into (beta = 1) but
+                           // overwritten (beta = 0): the same values, one pass over memory less.
+                           bool fresh;
+                           if (x.requires_grad()) {
+                               float* gx = x.node()->grad_buffer_to_fill(fresh);
+                               gemm(false, false, B, in, out_features, 1.0f, g, weight.data(), fresh ? 0.0f : 1.0f, gx);
+                           }
+                           if (weight.requires_grad()) {
+                               float* gw = weight.node()->grad_buffer_to_fill(fresh);
+                               gemm(true, false, out_features, in, B, 1.0f, g, x.data(), fresh ? 0.0f : 1.0f, gw);
+                           }
                            if (bias.requires_grad()) {
                                float* gb = bias.node()->grad_buffer();
                                for (int r = 0; r < B; ++r)

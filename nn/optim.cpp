@@ -7,25 +7,37 @@ namespace gb {
 SGD::SGD(std::vector<Tensor> params, float lr, float momentum, float weight_decay)
     : Optimizer(std::move(params), lr), momentum_(momentum), weight_decay_(weight_decay), velocity_(params_.size()) {}
 
+// One pass over each parameter: the velocity and the weight of an element
+// are updated together, while both are in registers, rather than in two
+// loops that each stream the whole tensor through memory. The arithmetic of
+// each element is the same.
 void SGD::step() {
+    const float lr = lr_, momentum = momentum_, weight_decay = weight_decay_;  // locals: w cannot alias them
     for (size_t i = 0; i < params_.size(); ++i) {
         Tensor& p = params_[i];
         if (p.grad().empty()) continue;  // no gradient reached this parameter
-        float* w = p.data();
-        const float* grad = p.grad().data();
+        float* __restrict w = p.data();
+        const float* __restrict grad = p.grad().data();
         size_t n = p.numel();
-        if (momentum_ == 0.0f) {
-            for (size_t k = 0; k < n; ++k) w[k] -= lr_ * (grad[k] + weight_decay_ * w[k]);
+        if (momentum == 0.0f) {
+            for (size_t k = 0; k < n; ++k) w[k] -= lr * (grad[k] + weight_decay * w[k]);
             continue;
         }
-        std::vector<float>& v = velocity_[i];
-        if (v.empty()) {  // the first step: v = g
-            v.resize(n);
-            for (size_t k = 0; k < n; ++k) v[k] = grad[k] + weight_decay_ * w[k];
+        std::vector<float>& velocity = velocity_[i];
+        const bool first = velocity.empty();  // the first step: v = g
+        if (first) velocity.resize(n);
+        float* __restrict v = velocity.data();
+        if (first) {
+            for (size_t k = 0; k < n; ++k) {
+                v[k] = grad[k] + weight_decay * w[k];
+                w[k] -= lr * v[k];
+            }
         } else {
-            for (size_t k = 0; k < n; ++k) v[k] = momentum_ * v[k] + grad[k] + weight_decay_ * w[k];
+            for (size_t k = 0; k < n; ++k) {
+                v[k] = momentum * v[k] + grad[k] + weight_decay * w[k];
+                w[k] -= lr * v[k];
+            }
         }
-        for (size_t k = 0; k < n; ++k) w[k] -= lr_ * v[k];
     }
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <mutex>
 
 #include "nn/buffers.hpp"
 #include "nn/ops.hpp"
@@ -62,42 +63,110 @@ Tensor scaled_sum_pool(const Tensor& x, int k, int stride, float scale, const ch
     });
 }
 
-// y = x[switch];  dx[switch] += dy. Windows overlap (stride < k) only within
-// a group of `group` consecutive outputs (one plane, or one row), so the
-// threads take whole groups and never add into the same input.
+// Switch buffers hold one index per output: 600 KB for LeNet's first pooling
+// at batch 64. A new std::vector is zeroed, and a block that large comes
+// fresh from the system at every training step, page by page (in LeNet's
+// training, that cost as much as finding the maxima). So the buffers of
+// switches nobody holds any more come back here and are handed out again,
+// with stale contents: the pooling writes every element.
+class SwitchBuffers {
+public:
+    std::vector<size_t> take(size_t n) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (auto& buffer : kept_)
+            if (buffer.size() == n) {
+                std::vector<size_t> found = std::move(buffer);
+                buffer = std::move(kept_.back());
+                kept_.pop_back();
+                return found;
+            }
+        return std::vector<size_t>(n);
+    }
+    void give_back(std::vector<size_t>&& buffer) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (kept_.size() < kKept) kept_.push_back(std::move(buffer));
+    }
+
+private:
+    static constexpr size_t kKept = 8;  // two layers' switches, from a few steps
+    std::mutex mutex_;
+    std::vector<std::vector<size_t>> kept_;
+};
+
+SwitchBuffers& switch_buffers() {
+    static SwitchBuffers* buffers = new SwitchBuffers;  // never destroyed: switches may die during static destruction
+    return *buffers;
+}
+
+Switches share_switches(std::vector<size_t> argmax) {
+    return Switches(new std::vector<size_t>(std::move(argmax)), [](const std::vector<size_t>* dying) {
+        switch_buffers().give_back(std::move(*const_cast<std::vector<size_t>*>(dying)));
+        delete dying;
+    });
+}
+
+constexpr size_t kOutputsPerTask = 8192;
+
+// The output of a max pooling: y = x[switch];  dx[switch] += dy. Windows
+// overlap (stride < k) only within a group of `group` consecutive outputs
+// (one plane, or one row), which read their own block of x; so the threads
+// take whole groups and never add into the same input. A new gradient buffer
+// is not zeroed in a pass of its own: each task zeroes its groups' blocks
+// just before adding into them, while they are in cache.
+Tensor max_result(const Tensor& x, Shape out_shape, std::vector<float> y, std::vector<size_t> argmax, size_t group,
+                  const char* op, Switches* switches) {
+    auto at = share_switches(std::move(argmax));
+    if (switches) *switches = at;
+    return make_result(op, std::move(out_shape), std::move(y), {&x}, [x, at, group](Node& self) {
+        bool fresh;
+        float* gx = x.node()->grad_buffer_to_fill(fresh);
+        const float* g = self.grad.data();
+        const size_t* from = at->data();
+        const size_t groups = self.grad.size() / group;
+        if (groups == 0) return;
+        const size_t block = x.numel() / groups;  // the inputs of one group
+        parallel_ranges(groups, kOutputsPerTask / group + 1, [&](size_t begin, size_t end) {
+            if (fresh) std::fill(gx + begin * block, gx + end * block, 0.0f);
+            for (size_t o = begin * group; o < end * group; ++o) gx[from[o]] += g[o];
+        });
+    });
+}
+
+// y = x[switch] for switches found elsewhere.
 Tensor gather_max(const Tensor& x, Shape out_shape, std::vector<size_t> argmax, size_t group, const char* op,
                   Switches* switches) {
-    constexpr size_t kOutputsPerTask = 8192;
     std::vector<float> y = uninitialized_buffer(argmax.size());
     const float* px = x.data();
     parallel_ranges(y.size(), kOutputsPerTask, [&](size_t begin, size_t end) {
         for (size_t o = begin; o < end; ++o) y[o] = px[argmax[o]];
     });
-    auto at = std::make_shared<const std::vector<size_t>>(std::move(argmax));
-    if (switches) *switches = at;
-    return make_result(op, std::move(out_shape), std::move(y), {&x}, [x, at, group](Node& self) {
-        float* gx = x.node()->grad_buffer();
-        const float* g = self.grad.data();
-        const size_t* from = at->data();
-        parallel_ranges(self.grad.size() / group, kOutputsPerTask / group + 1, [&](size_t begin, size_t end) {
-            for (size_t o = begin * group; o < end * group; ++o) gx[from[o]] += g[o];
-        });
-    });
+    return max_result(x, std::move(out_shape), std::move(y), std::move(argmax), group, op, switches);
 }
 
 // One row of 2x2 windows, moved by `stride` along it: top and bottom are the
 // two input rows, `at` the flat index of top[0]. The first maximum in
 // reading order wins ties. The argmax is arithmetic on comparisons, not a
 // branch: maxima fall anywhere, and a branch would be mispredicted half the
-// time.
-void argmax_2x2_row(const float* __restrict top, const float* __restrict bottom, size_t at, size_t W, int stride,
-                    int n, size_t* __restrict argmax) {
+// time. The maximum itself is chosen by the same comparisons, so it is
+// x[argmax] without a second pass that looks it up. With the stride fixed at
+// compile time (the usual 2; 0 means the `stride` argument), the compiler
+// can turn the loop into vector instructions, for the part of a row that
+// fills whole vectors (LeNet's rows are 14 and 5 windows long, so much of
+// the work stays scalar). This file is compiled with -fno-trapping-math
+// (Makefile), without which GCC does not turn comparisons of floats into
+// vector selections; no value changes.
+template <int fixed_stride>
+void max_2x2_row(const float* __restrict top, const float* __restrict bottom, size_t at, size_t W, int stride, int n,
+                 size_t* __restrict argmax, float* __restrict y) {
+    const int step = fixed_stride > 0 ? fixed_stride : stride;
     for (int j = 0; j < n; ++j) {
-        const int c = j * stride;
-        const bool right_top = top[c + 1] > top[c], right_bottom = bottom[c + 1] > bottom[c];
-        const float max_top = right_top ? top[c + 1] : top[c], max_bottom = right_bottom ? bottom[c + 1] : bottom[c];
-        const size_t first = at + size_t(c);
-        argmax[j] = max_bottom > max_top ? first + W + size_t(right_bottom) : first + size_t(right_top);
+        const int c = j * step;
+        const float top_left = top[c], top_right = top[c + 1], bottom_left = bottom[c], bottom_right = bottom[c + 1];
+        const bool right_top = top_right > top_left, right_bottom = bottom_right > bottom_left;
+        const float max_top = right_top ? top_right : top_left, max_bottom = right_bottom ? bottom_right : bottom_left;
+        const bool below = max_bottom > max_top;
+        argmax[j] = at + size_t(c) + size_t(below) * W + size_t(below ? right_bottom : right_top);
+        y[j] = below ? max_bottom : max_top;
     }
 }
 
@@ -105,7 +174,8 @@ void argmax_2x2_row(const float* __restrict top, const float* __restrict bottom,
 
 Tensor max_pool2d(const Tensor& x, int k, int stride, Switches* switches) {
     Windows w = windows(x, k, stride, "max_pool2d");
-    std::vector<size_t> argmax(w.outputs());
+    std::vector<size_t> argmax = switch_buffers().take(w.outputs());
+    std::vector<float> y = uninitialized_buffer(w.outputs());
     const float* px = x.data();
     const int tasks = std::min(w.planes, 16);
     auto argmax_any = [&](size_t corner) {  // the first maximum in reading order wins ties
@@ -121,12 +191,21 @@ Tensor max_pool2d(const Tensor& x, int k, int stride, Switches* switches) {
         for (int plane = w.planes * task / tasks; plane < w.planes * (task + 1) / tasks; ++plane)
             for (int i = 0; i < w.OH; ++i) {
                 const size_t row = (size_t(plane) * w.H + size_t(i * stride)) * w.W;
-                size_t* out = argmax.data() + (size_t(plane) * w.OH + size_t(i)) * w.OW;
-                if (k == 2) argmax_2x2_row(px + row, px + row + w.W, row, size_t(w.W), stride, w.OW, out);
-                else for (int j = 0; j < w.OW; ++j) out[j] = argmax_any(row + size_t(j * stride));
+                const size_t first = (size_t(plane) * w.OH + size_t(i)) * w.OW;
+                size_t* out = argmax.data() + first;
+                float* max = y.data() + first;
+                if (k == 2) {
+                    if (stride == 2) max_2x2_row<2>(px + row, px + row + w.W, row, size_t(w.W), stride, w.OW, out, max);
+                    else max_2x2_row<0>(px + row, px + row + w.W, row, size_t(w.W), stride, w.OW, out, max);
+                } else {
+                    for (int j = 0; j < w.OW; ++j) {
+                        out[j] = argmax_any(row + size_t(j * stride));
+                        max[j] = px[out[j]];
+                    }
+                }
             }
     });
-    return gather_max(x, w.out_shape(), std::move(argmax), size_t(w.OH) * w.OW, "max_pool2d", switches);
+    return max_result(x, w.out_shape(), std::move(y), std::move(argmax), size_t(w.OH) * w.OW, "max_pool2d", switches);
 }
 
 Tensor sum_pool2d(const Tensor& x, int k, int stride) { return scaled_sum_pool(x, k, stride, 1.0f, "sum_pool2d"); }
@@ -159,7 +238,7 @@ Tensor lp_pool2d(const Tensor& x, float p, int k, int stride) {
 Tensor max_last_axis(const Tensor& x, Switches* switches) {
     if (x.ndim() < 1 || x.dim(-1) < 1) throw Error("max over the last axis: empty input " + shape_str(x.shape()));
     size_t L = size_t(x.dim(-1)), rows = x.numel() / L;
-    std::vector<size_t> argmax(rows);
+    std::vector<size_t> argmax = switch_buffers().take(rows);
     for (size_t r = 0; r < rows; ++r) {
         size_t best = r * L;
         for (size_t l = 1; l < L; ++l)

@@ -25,6 +25,12 @@ float* Node::grad_buffer() {
     return grad.data();
 }
 
+float* Node::grad_buffer_to_fill(bool& fresh) {
+    fresh = grad.empty();
+    if (fresh) grad = uninitialized_buffer(data.size());
+    return grad.data();
+}
+
 void Tensor::zero_grad() {
     recycle(std::move(node_->grad));
     node_->grad.clear();

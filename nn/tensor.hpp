@@ -33,6 +33,13 @@ struct Node {
     std::function<void(Node& self)> backward;    // accumulates into parents' grad
 
     float* grad_buffer();  // the gradient, allocated as zeros on first use
+    // The gradient, for a backward pass that writes every element of it.
+    // Before any gradient has reached this node, the buffer is new and, unlike
+    // grad_buffer(), not zeroed (zeroing costs a pass over memory): `fresh`
+    // is then true, and the caller stores 0.0f + v where it would have added v
+    // to a zero, the same value (-0 included); or zeroes a block itself just
+    // before adding into it, while the block is in cache.
+    float* grad_buffer_to_fill(bool& fresh);
     ~Node();               // releases long chains of parents iteratively
 };
 

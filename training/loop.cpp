@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "datasets/lsa.hpp"
+#include "nn/buffers.hpp"
 #include "nn/ops.hpp"
 #include "nn/text_layers.hpp"
 #include "util/error.hpp"
@@ -19,7 +20,9 @@ Tensor gather_batch(const LabeledSet& data, const std::vector<int>& indices, con
                     std::to_string(data.example_size) + " values per example");
     Shape shape{int(indices.size())};
     shape.insert(shape.end(), input_shape.begin(), input_shape.end());
-    std::vector<float> values(indices.size() * data.example_size);
+    // A recycled buffer (nn/buffers): fill() writes every value, and a new
+    // zeroed vector of this size would come fresh from the system at every batch.
+    std::vector<float> values = uninitialized_buffer(indices.size() * data.example_size);
     for (size_t b = 0; b < indices.size(); ++b) data.fill(indices[b], values.data() + b * data.example_size);
     if (labels) {
         labels->clear();
