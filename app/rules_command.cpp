@@ -91,6 +91,8 @@ int rules(const Flags& flags, std::ostream& out, std::ostream& err) {
 
     RuleExtraction extraction = extract_rules(network, data.train.dense.data(), data.train.count(), options);
     RuleScores scores = score_rules(extraction, network, data.test.dense.data(), data.test.labels);
+    std::vector<double> layer_fidelity_test =
+        layer_fidelity(extraction, network, data.test.dense.data(), data.test.count());
 
     const std::string then = data.class_names[size_t(options.target_class)];
     std::ostringstream text;
@@ -103,7 +105,7 @@ int rules(const Flags& flags, std::ostream& out, std::ostream& err) {
             const int layer = network.hidden_layers() - int(k);
             err << "  rules over " << (inputs ? std::string("the inputs") : "hidden layer " + std::to_string(layer))
                 << ": " << extraction.layer_rules[k].size() << " terms, " << total_conditions(extraction.layer_rules[k])
-                << " conditions\n";
+                << " conditions, test fidelity " << layer_fidelity_test[k] << "\n";
             if (inputs) continue;  // printed in full below
             auto unit = [&](int u) { return "h" + std::to_string(layer) + "[" + std::to_string(u) + "]"; };
             const Dnf& dnf = extraction.layer_rules[k];
@@ -154,7 +156,7 @@ int rules(const Flags& flags, std::ostream& out, std::ostream& err) {
     json.add("terms", scores.terms).add("mean_rule_length", scores.mean_length);
     json.add("seconds", extraction.seconds).add("peak_mb", extraction.peak_mb);
     json.add("training_examples", extraction.training_rows).add("test_examples", scores.examples);
-    json.add("inputs_kept", kept).add("layer_terms", layer_terms);
+    json.add("inputs_kept", kept).add("layer_terms", layer_terms).add("layer_fidelity", layer_fidelity_test);
     json.add("terms_before_merge", merged_before).add("terms_after_merge", merged_after);
     json.add("min_cases", options.tree.min_cases).add("max_depth", options.tree.max_depth);
     json.add("confidence", double(options.tree.confidence));
