@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iomanip>
 #include <sstream>
+#include <thread>
 
 #include "app/cli.hpp"
 #include "app/flags.hpp"
@@ -22,12 +23,13 @@ namespace {
 const char* kUsage =
     "  rules    --model FILE.npz [--data mnist|wine|breast-cancer] [--class C]\n"
     "           [--method deepred|cred|pedagogical] [--prune-inputs yes|no] [--max-depth D]\n"
-    "           [--min-cases N] [--confidence CF] [--max-terms T] [--samples N] [--seed S]\n"
+    "           [--min-cases N] [--confidence CF] [--max-terms T] [--samples N] [--seed S] [--threads N]\n"
     "           [--simplify yes|no] [--min-rule-gain G] [--limit N] [--out RULES.txt] [--png RULES.png] [--trace yes]\n"
     "           IF-THEN rules for the network's decision \"class C\" (an output of the network; for a\n"
     "           --one-vs-rest model 1 is the chosen class, the default) against the rest. C4.5 trees with\n"
     "           min cases N (2), pruning confidence CF (0.25) and depth D (0: unlimited), learned on N\n"
-    "           training examples (0: all); T (20000) caps the terms of a substitution step;\n"
+    "           training examples (0: all), each node's features scored on N threads (default: the\n"
+    "           machine's cores; the same trees); T (20000) caps the terms of a substitution step;\n"
     "           --prune-inputs drops the inputs whose removal changes no decision first; --simplify\n"
     "           drops conditions and rules that do not raise the agreement with the network on the\n"
     "           training examples, and rules that add fewer than G (1) agreements.\n"
@@ -78,6 +80,7 @@ int rules(const Flags& flags, std::ostream& out, std::ostream& err) {
     options.max_terms = size_t(flags.whole("max-terms", 20000, 1, 1 << 24));
     options.samples = flags.whole("samples", 0, 0, 1 << 30);
     options.seed = uint64_t(flags.whole("seed", 1, 0, 2147483647));
+    options.tree.threads = flags.whole("threads", int(std::max(1u, std::thread::hardware_concurrency())), 1, 256);
     if (!out_txt.empty()) check_writable(out_txt);
     if (!png.empty()) check_writable(png);
 
@@ -172,7 +175,7 @@ int rules(const Flags& flags, std::ostream& out, std::ostream& err) {
 Command rules_command() {
     return {"rules", "IF-THEN rules extracted from an MLP (DeepRED, CRED, pedagogical), with their fidelity", kUsage,
             {"model", "data", "class", "method", "prune-inputs", "max-depth", "min-cases", "confidence", "max-terms",
-             "samples", "seed", "limit", "out", "png", "trace", "simplify", "min-rule-gain"},
+             "samples", "seed", "threads", "limit", "out", "png", "trace", "simplify", "min-rule-gain"},
             rules};
 }
 
