@@ -10,11 +10,11 @@
 # Measured (runs in parallel while other jobs kept the two cores at a load average of about 25, so the
 # wall-clock seconds are the busy machine's; CPU = user + system seconds of the command):
 #   digit 1, DeepRED: fidelity 99.00%, accuracy 98.95%, 5 rules, 53 conditions (2450 terms before
-#     simplification), layer_fidelity [0.9986, 0.9955, 0.9793], 813 MB, 106 s CPU (1125 s wall)
-#   digit 1, pedagogical: 96.55%, 1 rule, 4 conditions, 776 MB, 17 s CPU
-#   digit 0, DeepRED: stopped at the cap of 20000 terms (substituting layer 1 into the pixels), 70 s CPU
-#   digit 0, pedagogical: 96.41%, 3 rules, 11 conditions, 776 MB, 16 s CPU
-#   digit 7, pedagogical: 92.61%, 4 rules, 7 conditions, 776 MB, 15 s CPU
+#     simplification), layer_fidelity [0.9986, 0.9955, 0.9793], 813 MB, 106 s CPU (extraction 1125 s wall)
+#   digit 1, pedagogical: 96.55%, 1 rule, 4 conditions, 776 MB, 17.5 s CPU
+#   digit 0, DeepRED: stopped at the cap of 20000 terms (substituting layer 1 into the pixels), 69.4 s CPU
+#   digit 0, pedagogical: 96.41%, 3 rules, 11 conditions, 776 MB, 16.4 s CPU
+#   digit 7, pedagogical: 92.61%, 4 rules, 7 conditions, 776 MB, 15.2 s CPU
 set -euo pipefail
 build=${1:-build}
 runs=${RUNS:-runs}
@@ -27,6 +27,6 @@ for digit in ${DIGITS:-1 0 7}; do
         echo "digit $digit, $method:"
         /usr/bin/time -f "%e s wall, %U s user, %S s system, %M KB" \
             "$build/glassbox" rules --model "$model" --method "$method" --max-depth 4 --min-cases 100 \
-            --confidence 0.5 --simplify yes --min-rule-gain 20 2>&1 | tail -2
+            --confidence 0.5 --simplify yes --min-rule-gain 20 || echo "digit $digit, $method: stopped, see above"
     done
 done
