@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iomanip>
 #include <sstream>
+#include <thread>
 
 #include "app/cli.hpp"
 #include "app/flags.hpp"
@@ -22,12 +23,13 @@ namespace {
 const char* kUsage =
     "  rules    --model FILE.npz [--data mnist|wine|breast-cancer] [--class C]\n"
     "           [--method deepred|cred|pedagogical] [--prune-inputs yes|no] [--max-depth D]\n"
-    "           [--min-cases N] [--confidence CF] [--max-terms T] [--samples N] [--seed S]\n"
+    "           [--min-cases N] [--confidence CF] [--max-terms T] [--samples N] [--seed S] [--threads N]\n"
     "           [--simplify yes|no] [--min-rule-gain G] [--limit N] [--out RULES.txt] [--png RULES.png] [--trace yes]\n"
     "           IF-THEN rules for the network's decision \"class C\" (an output of the network; for a\n"
     "           --one-vs-rest model 1 is the chosen class, the default) against the rest. C4.5 trees with\n"
     "           min cases N (2), pruning confidence CF (0.25) and depth D (0: unlimited), learned on N\n"
-    "           training examples (0: all); T (20000) caps the terms of a substitution step;\n"
+    "           training examples (0: all), each node's features scored on N threads (default: the\n"
+    "           machine's cores; the same trees); T (20000) caps the terms of a substitution step;\n"
     "           --prune-inputs drops the inputs whose removal changes no decision first; --simplify\n"
     "           drops conditions and rules that do not raise the agreement with the network on the\n"
     "           training examples, and rules that add fewer than G (1) agreements.\n"
@@ -78,6 +80,7 @@ int rules(const Flags& flags, std::ostream& out, std::ostream& err) {
     options.max_terms = size_t(flags.whole("max-terms", 20000, 1, 1 << 24));
     options.samples = flags.whole("samples", 0, 0, 1 << 30);
     options.seed = uint64_t(flags.whole("seed", 1, 0, 2147483647));
+    options.tree.threads = flags.whole("threads", int(std::max(1u, std::thread::hardware_concurrency())), 1, 256);
     if (!out_txt.empty()) check_writable(out_txt);
     if (!png.empty()) check_writable(png);
 
@@ -91,6 +94,8 @@ int rules(const Flags& flags, std::ostream& out, std::ostream& err) {
 
     RuleExtraction extraction = extract_rules(network, data.train.dense.data(), data.train.count(), options);
     RuleScores scores = score_rules(extraction, network, data.test.dense.data(), data.test.labels);
+    std::vector<double> layer_fidelity_test =
+        layer_fidelity(extraction, network, data.test.dense.data(), data.test.count());
 
     const std::string then = data.class_names[size_t(options.target_class)];
     std::ostringstream text;
@@ -103,7 +108,7 @@ int rules(const Flags& flags, std::ostream& out, std::ostream& err) {
             const int layer = network.hidden_layers() - int(k);
             err << "  rules over " << (inputs ? std::string("the inputs") : "hidden layer " + std::to_string(layer))
                 << ": " << extraction.layer_rules[k].size() << " terms, " << total_conditions(extraction.layer_rules[k])
-                << " conditions\n";
+                << " conditions, test fidelity " << layer_fidelity_test[k] << "\n";
             if (inputs) continue;  // printed in full below
             auto unit = [&](int u) { return "h" + std::to_string(layer) + "[" + std::to_string(u) + "]"; };
             const Dnf& dnf = extraction.layer_rules[k];
@@ -154,7 +159,7 @@ int rules(const Flags& flags, std::ostream& out, std::ostream& err) {
     json.add("terms", scores.terms).add("mean_rule_length", scores.mean_length);
     json.add("seconds", extraction.seconds).add("peak_mb", extraction.peak_mb);
     json.add("training_examples", extraction.training_rows).add("test_examples", scores.examples);
-    json.add("inputs_kept", kept).add("layer_terms", layer_terms);
+    json.add("inputs_kept", kept).add("layer_terms", layer_terms).add("layer_fidelity", layer_fidelity_test);
     json.add("terms_before_merge", merged_before).add("terms_after_merge", merged_after);
     json.add("min_cases", options.tree.min_cases).add("max_depth", options.tree.max_depth);
     json.add("confidence", double(options.tree.confidence));
@@ -170,7 +175,7 @@ int rules(const Flags& flags, std::ostream& out, std::ostream& err) {
 Command rules_command() {
     return {"rules", "IF-THEN rules extracted from an MLP (DeepRED, CRED, pedagogical), with their fidelity", kUsage,
             {"model", "data", "class", "method", "prune-inputs", "max-depth", "min-cases", "confidence", "max-terms",
-             "samples", "seed", "limit", "out", "png", "trace", "simplify", "min-rule-gain"},
+             "samples", "seed", "threads", "limit", "out", "png", "trace", "simplify", "min-rule-gain"},
             rules};
 }
 

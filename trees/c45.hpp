@@ -32,6 +32,7 @@ struct C45Options {
     double confidence = 0.25;   // CF of pessimistic pruning
     int max_depth = 0;          // 0: unlimited
     bool prune = true;
+    int threads = 1;            // threads that score a node's features (the same tree for any number)
 };
 
 // The scores of one attribute's test over some cases.

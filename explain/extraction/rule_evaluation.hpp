@@ -23,4 +23,11 @@ struct RuleScores {
 RuleScores score_rules(const RuleExtraction& rules, const DenseNetwork& network, const float* x,
                        const std::vector<int>& labels);
 
+// Where fidelity is lost: the fidelity of each of rules.layer_rules (the DNF
+// over the last hidden layer, ..., over the inputs before simplification),
+// each read on its own layer's activations of the n examples x, against the
+// network's decisions. The first is the output rule alone; each next one adds
+// the error of one substitution step.
+std::vector<double> layer_fidelity(const RuleExtraction& rules, const DenseNetwork& network, const float* x, int n);
+
 }  // namespace gb

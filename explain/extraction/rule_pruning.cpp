@@ -60,44 +60,59 @@ Dnf prune_rules(const Dnf& dnf, const float* x, int rows, int width, const std::
 
     // 1. Conditions: a shorter term fires on more rows; the newly covered rows (no other term fired) gain
     //    agreement where the network said c and lose it where it did not.
-    for (size_t t = 0; t < terms.size(); ++t) {
-        Rows any = covered();
-        for (size_t k = 0; k < terms[t].size();) {
-            Rows now = term_rows(terms[t], k);
-            long delta = 0;
-            for (size_t w = 0; w < words; ++w) {
-                uint64_t fresh = now[w] & ~any[w];
-                delta += __builtin_popcountll(fresh & said[w]) - __builtin_popcountll(fresh & ~said[w]);
-            }
-            if (delta >= 0) {
-                recount(fires[t], now);
-                for (size_t w = 0; w < words; ++w) any[w] |= now[w];
-                fires[t] = std::move(now);
-                terms[t].erase(terms[t].begin() + long(k));
-            } else {
-                ++k;
-            }
-        }
-    }
-    // 2. Terms: dropping one uncovers the rows only it covers; it stays if that loses min_gain agreements.
-    for (bool changed = true; changed;) {
-        changed = false;
-        Rows once(words, 0);  // the rows exactly one term covers
-        for (int i = 0; i < rows; ++i)
-            if (cover[size_t(i)] == 1) once[size_t(i) / 64] |= uint64_t(1) << (i % 64);
+    auto drop_conditions = [&]() {
+        bool changed = false;
         for (size_t t = 0; t < terms.size(); ++t) {
-            long delta = 0;
-            for (size_t w = 0; w < words; ++w) {
-                uint64_t only = fires[t][w] & once[w];
-                delta += __builtin_popcountll(only & ~said[w]) - __builtin_popcountll(only & said[w]);
+            Rows any = covered();
+            for (size_t k = 0; k < terms[t].size();) {
+                Rows now = term_rows(terms[t], k);
+                long delta = 0;
+                for (size_t w = 0; w < words; ++w) {
+                    uint64_t fresh = now[w] & ~any[w];
+                    delta += __builtin_popcountll(fresh & said[w]) - __builtin_popcountll(fresh & ~said[w]);
+                }
+                if (delta >= 0) {
+                    recount(fires[t], now);
+                    for (size_t w = 0; w < words; ++w) any[w] |= now[w];
+                    fires[t] = std::move(now);
+                    terms[t].erase(terms[t].begin() + long(k));
+                    changed = true;
+                } else {
+                    ++k;
+                }
             }
-            if (-delta >= min_gain) continue;
-            recount(fires[t], Rows(words, 0));
-            terms.erase(terms.begin() + long(t));
-            fires.erase(fires.begin() + long(t));
-            changed = true;
-            break;
         }
+        return changed;
+    };
+    // 2. Terms: dropping one uncovers the rows only it covers; it stays if that loses min_gain agreements.
+    auto drop_terms = [&]() {
+        bool any_dropped = false;
+        for (bool changed = true; changed;) {
+            changed = false;
+            Rows once(words, 0);  // the rows exactly one term covers
+            for (int i = 0; i < rows; ++i)
+                if (cover[size_t(i)] == 1) once[size_t(i) / 64] |= uint64_t(1) << (i % 64);
+            for (size_t t = 0; t < terms.size(); ++t) {
+                long delta = 0;
+                for (size_t w = 0; w < words; ++w) {
+                    uint64_t only = fires[t][w] & once[w];
+                    delta += __builtin_popcountll(only & ~said[w]) - __builtin_popcountll(only & said[w]);
+                }
+                if (-delta >= min_gain) continue;
+                recount(fires[t], Rows(words, 0));
+                terms.erase(terms.begin() + long(t));
+                fires.erase(fires.begin() + long(t));
+                changed = any_dropped = true;
+                break;
+            }
+        }
+        return any_dropped;
+    };
+    // 3. Again, until neither step changes anything: with fewer terms beside it, a term's conditions are judged
+    //    on more rows of their own and may go after all (and a term that grew may make another redundant).
+    //    Each round raises the agreement or keeps it and shortens the rules, so the loop ends.
+    //    (`|`, not `||`: both steps run in every round.)
+    while (drop_conditions() | drop_terms()) {
     }
     remove_redundant(terms);
     return terms;

@@ -152,3 +152,25 @@ TEST_CASE("C4.5 on presorted columns grows the same tree", "[trees][c45]") {
     Tree t = grow_c45(d, {}, &without_a);
     for (const TreeNode& n : t.nodes) CHECK(n.feature != 0);
 }
+
+TEST_CASE("C4.5 grows the same tree on several threads", "[trees][c45]") {
+    TreeData d;
+    d.features = 5, d.classes = 2;
+    Rng rng(12);
+    for (int i = 0; i < 3000; ++i) {  // large enough for the threads to score the root's features
+        std::vector<float> row(5);
+        for (float& v : row) v = rng.uniform();
+        d.x.insert(d.x.end(), row.begin(), row.end());
+        d.y.push_back((row[1] > 0.3f && row[3] < 0.6f) != (rng.uniform() < 0.05f));
+    }
+    d.rows = 3000;
+    SortedColumns sorted = sort_columns(d);
+    C45Options one, three;
+    three.threads = 3;
+    Tree a = grow_c45(d, one, &sorted), b = grow_c45(d, three, &sorted), c = grow_c45(d, three);
+    CHECK(a.leaves() > 2);
+    CHECK(a.text(d) == b.text(d));
+    CHECK(a.text(d) == c.text(d));
+    three.threads = 0;
+    CHECK_THROWS_WITH(grow_c45(d, three), Catch::Contains("thread"));
+}

@@ -5,6 +5,7 @@
 #include "explain/extraction/rule_evaluation.hpp"
 #include "nn/conv_layers.hpp"
 #include "nn/layers.hpp"
+#include "nn/lstm.hpp"
 #include "training/loop.hpp"
 #include "util/error.hpp"
 
@@ -89,6 +90,16 @@ TEST_CASE("Rule extraction refuses what it cannot read", "[extraction][deepred]"
     conv.name = "small-cnn";
     conv.net.emplace<Conv2d>(1, 2, 3, rng).emplace<ReLU>().emplace<Flatten>().emplace<Linear>(2, 2, rng);
     CHECK_THROWS_WITH(DenseNetwork(conv), Catch::Contains("Conv2d"));
+    // A recurrent network: the error names the layer, its position and the model.
+    Model lstm;
+    lstm.name = "lstm";
+    lstm.net.emplace<LSTM>(28, 16, rng).emplace<Linear>(16, 10, rng);
+    CHECK_THROWS_WITH(DenseNetwork(lstm), Catch::Contains("layer 0 of lstm is LSTM 28 16"));
+    // An LSTM after dense layers is refused as well, not skipped.
+    Model late;
+    late.name = "dense-then-lstm";
+    late.net.emplace<Linear>(28, 28, rng).emplace<ReLU>().emplace<LSTM>(28, 16, rng).emplace<Linear>(16, 2, rng);
+    CHECK_THROWS_WITH(DenseNetwork(late), Catch::Contains("layer 2 of dense-then-lstm is LSTM 28 16"));
 
     Model m = trained_xor(1);
     DenseNetwork net(m);

@@ -100,3 +100,19 @@ TEST_CASE("Rule pruning with a minimum gain drops rules that explain too few exa
     CHECK(prune_rules(dnf, x.data(), 10, 1, decided, 2) == Dnf{{gt(0, 4)}});
     CHECK(prune_rules(dnf, x.data(), 10, 1, decided, 6).empty());
 }
+
+TEST_CASE("Rule pruning judges the conditions again once rules are gone", "[extraction][rules]") {
+    // Rows (x0, x1, x2) and the network's decision: 5 x (1,1,0) -> 1, 2 x (1,0,1) -> 1, (1,0,0) -> 0, 3 x (0,1,0) -> 0.
+    std::vector<float> x;
+    std::vector<int> decided;
+    auto add = [&](int times, float a, float b, float c, int d) {
+        for (int k = 0; k < times; ++k) x.insert(x.end(), {a, b, c}), decided.push_back(d);
+    };
+    add(5, 1, 1, 0, 1), add(2, 1, 0, 1, 1), add(1, 1, 0, 0, 0), add(3, 0, 1, 0, 0);
+    // Round 1: {x0 > .5, x1 > .5} keeps both conditions (x1 alone adds the three (0,1,0) rows, x0 alone the (1,0,0)
+    // row: the (1,0,1) rows are the other rule's); the other rule shrinks to {x2 > .5} and, adding 2 < 3
+    // agreements, goes. Round 2: without it, dropping x1 > .5 adds two agreements and loses one: dropped.
+    Dnf dnf{{gt(0, 0.5f), gt(1, 0.5f)}, {gt(0, 0.5f), le(1, 0.5f), gt(2, 0.5f)}};
+    for (Term& t : dnf) simplify(t);
+    CHECK(prune_rules(dnf, x.data(), 11, 3, decided, 3) == Dnf{{gt(0, 0.5f)}});
+}
