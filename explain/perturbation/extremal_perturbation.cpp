@@ -124,9 +124,8 @@ MaskGenerator::MaskGenerator(int height, int width, int step, float sigma)
                 }
 }
 
-MaskGenerator::Pooled MaskGenerator::generate_pooled(const std::vector<float>& mbar) const {
+void MaskGenerator::generate_pooled(const std::vector<float>& mbar, Pooled& p) const {
     const size_t plane = size_t(out_[0]) * out_[1], K = size_t(K_);
-    Pooled p;
     p.full.resize(plane);
     p.raw.resize(plane);
     p.softmax.resize(plane * K);
@@ -140,16 +139,16 @@ MaskGenerator::Pooled MaskGenerator::generate_pooled(const std::vector<float>& m
             zmax = std::max(zmax, z[k]);
         }
         float* s = p.softmax.data() + u * K;
+        const float at_zero = std::exp(-kColdness * zmax);  // shared by every z_k = 0 (most, once mbar settles)
         double total = 0, weighted = 0;
         for (size_t k = 0; k < K; ++k) {
-            s[k] = std::exp(kColdness * (z[k] - zmax));
+            s[k] = z[k] == 0.0f ? at_zero : std::exp(kColdness * (z[k] - zmax));
             total += s[k], weighted += double(s[k]) * z[k];
         }
         for (size_t k = 0; k < K; ++k) s[k] = float(s[k] / total);
         p.raw[u] = float(weighted / total);  // sum_k z_k softmax(20 z)_k
         p.full[u] = std::clamp(p.raw[u], 0.0f, 1.0f);
     }
-    return p;
 }
 
 std::vector<float> MaskGenerator::generate_backward(const std::vector<float>& mbar, const Pooled& p,
@@ -270,7 +269,7 @@ std::vector<ExtremalResult> extremal_perturbation_batch(Sequential& net, const T
         for (int t = 0; t < s.iterations; ++t) {
             for (size_t b = 0; b < B; ++b) {  // each image perturbed by its own mask
                 MaskState& m = states[b];
-                m.pooled = generator.generate_pooled(m.mbar);
+                generator.generate_pooled(m.mbar, m.pooled);
                 m.crop = generator.crop(m.pooled.full);
                 used[b] = m.crop;  // the preserved part (preserve), or what is kept (delete: 1 - m)
                 if (!preserve)

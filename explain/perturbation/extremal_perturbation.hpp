@@ -79,7 +79,12 @@ public:
     int out_width() const { return out_[1]; }
     // mbar (in_height x in_width) -> the full mask (out_height x out_width)
     std::vector<float> generate(const std::vector<float>& mbar) const { return generate_pooled(mbar).full; }
-    Pooled generate_pooled(const std::vector<float>& mbar) const;
+    Pooled generate_pooled(const std::vector<float>& mbar) const {
+        Pooled p;
+        generate_pooled(mbar, p);
+        return p;
+    }
+    void generate_pooled(const std::vector<float>& mbar, Pooled& into) const;  // reusing into's storage
     // the full mask's crop to the image (height x width)
     std::vector<float> crop(const std::vector<float>& full) const;
     // d<g, generate(mbar)>/d mbar for an upstream gradient g over the full mask
