@@ -129,6 +129,7 @@ bench:
 	GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) $(BUILD)/bench/perturbation_speed 3
 	GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) RUNS=$(abspath $(BUILD))/bench_rules bash bench/rules_mnist.sh $(BUILD)
 	@$(MAKE) --no-print-directory $(TUTORIALS)
+	GLASSBOX_DATA=$(abspath $(GLASSBOX_DATA)) bash bench/localization_review.sh $(BUILD) $(BUILD)/bench_review/allconv_gap.npz
 	bash bench/tutorial_times.sh $(BUILD)
 
 clean:

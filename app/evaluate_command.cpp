@@ -68,7 +68,7 @@ Report run_metric(const std::string& metric, const Flags& flags, Model& model, c
 
 const std::set<std::string> kFlags{"model", "data", "metric", "methods", "samples", "first", "plot", "table", "region",
                                    "steps", "replace", "value", "sigma", "repeats", "deletions", "shifts", "points", "seed",
-                                   "scene", "size", "tolerance", "step", "blur"};
+                                   "scene", "size", "tolerance", "step", "blur", "batch"};
 
 int run_evaluate(const Flags& flags, std::ostream& out) {
     std::string path = flags.required("model"), metric = flags.required("metric");
@@ -136,6 +136,7 @@ Command evaluate_command() {
             "             (Spearman with and without absolute values; SSIM for images)\n"
             "           pointing|deletion|insertion (MNIST scenes, a model trained on digits such as allconv-gap):\n"
             "             [--data mnist-scenes] [--scene single|same|different] [--size 56] [--seed S]\n"
+            "             [--batch 32]   (scenes explained per call)\n"
             "             pointing: [--tolerance 2]   (pointing game and energy share in the class's boxes)\n"
             "             deletion|insertion: [--step PIXELS] [--blur SIGMA]   (RISE's causal metrics, AUC)\n"
             "           [--target C] [--translations R] [method parameters]\n" +

@@ -1,5 +1,6 @@
 #include "app/localization_metrics.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "app/explain_flags.hpp"
@@ -52,6 +53,8 @@ int run_localization(const Flags& flags, std::ostream& out, const std::set<std::
     options.input.height = options.input.width = side;
     const int tolerance = flags.whole("tolerance", 2, 0, 1024), step = flags.whole("step", side, 1, side * side);
     const float blur = flags.real("blur", 5.0f * float(side) / 224.0f, 0.0f, 1000.0f);
+    const int batch = flags.whole("batch", 32, 1, 10000);  // scenes explained per call (extremal perturbation
+                                                           // shares the model's passes between them)
 
     std::string table = metric == "pointing" ? "| method | pointing game | energy share |\n|---|---|---|\n"
                                              : "| method | " + metric + " AUC |\n|---|---|\n";
@@ -59,18 +62,28 @@ int run_localization(const Flags& flags, std::ostream& out, const std::set<std::
     const Scorer score = network_scorer(model.net);
     for (const std::string& method : methods) {
         double a = 0, b = 0;
-        for (const Scene& s : scenes) {
-            Tensor x(Shape{1, 1, side, side}, s.image);
-            options.targets = {s.target};
+        for (size_t first = 0; first < scenes.size(); first += size_t(batch)) {  // a batch of scenes per call
+            const size_t n = std::min(size_t(batch), scenes.size() - first), plane = size_t(side) * side;
+            Tensor x(Shape{int(n), 1, side, side});
+            options.targets.clear();
+            for (size_t i = 0; i < n; ++i) {
+                std::copy(scenes[first + i].image.begin(), scenes[first + i].image.end(), x.values().begin() + long(i * plane));
+                options.targets.push_back(scenes[first + i].target);
+            }
             const Explanation e = explain(model.net, x, method, options);
-            const std::vector<float>& map = e.relevance.values();
-            if (metric == "pointing") {
-                a += pointing_hit(map, side, side, s.target_boxes(), tolerance);
-                b += energy_share(map, side, side, s.target_boxes());
-            } else if (metric == "deletion") {
-                a += deletion_curve(score, s.image, x.shape(), side, side, map, s.target, step).auc;
-            } else {
-                a += insertion_curve(score, s.image, x.shape(), side, side, map, s.target, step, blur).auc;
+            for (size_t i = 0; i < n; ++i) {
+                const Scene& s = scenes[first + i];
+                const std::vector<float> map(e.relevance.values().begin() + long(i * plane),
+                                             e.relevance.values().begin() + long((i + 1) * plane));
+                const Shape one{1, 1, side, side};
+                if (metric == "pointing") {
+                    a += pointing_hit(map, side, side, s.target_boxes(), tolerance);
+                    b += energy_share(map, side, side, s.target_boxes());
+                } else if (metric == "deletion") {
+                    a += deletion_curve(score, s.image, one, side, side, map, s.target, step).auc;
+                } else {
+                    a += insertion_curve(score, s.image, one, side, side, map, s.target, step, blur).auc;
+                }
             }
         }
         a /= double(scenes.size()), b /= double(scenes.size());

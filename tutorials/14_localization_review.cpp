@@ -102,6 +102,7 @@ int run(const Flags& flags) {
     // ---- 1. the model: fully convolutional, global average pooling, trained on 28 x 28 digits ----------------
     DataSplits mnist = load_mnist_data(limit);
     Model model = make_model("allconv-gap", 1);
+    model.data = "mnist";  // so that glassbox evaluate --data mnist-scenes takes it (bench/localization_review.sh)
     SGD sgd(parameter_tensors(model.net), 0.05f, 0.9f);
     FitOptions report;
     report.after_epoch = [&](int e, const EpochResult& r) {

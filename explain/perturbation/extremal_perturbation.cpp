@@ -105,67 +105,67 @@ MaskGenerator::MaskGenerator(int height, int width, int step, float sigma)
         mid_[d] = in_[d] + 2 * padding_ - span + 1;
         out_[d] = step * mid_[d] - step + 1;
     }
-    const size_t K = size_t(span) * span, plane = size_t(out_[0]) * out_[1];
-    weight_.resize(K * plane);
-    source_.resize(K * plane);
-    for (int ky = 0; ky < span; ++ky)
-        for (int kx = 0; kx < span; ++kx)
-            for (int uy = 0; uy < out_[0]; ++uy)
-                for (int ux = 0; ux < out_[1]; ++ux) {
+    K_ = span * span;
+    const size_t plane = size_t(out_[0]) * out_[1];
+    weight_.resize(size_t(K_) * plane);
+    source_.resize(size_t(K_) * plane);
+    for (int uy = 0; uy < out_[0]; ++uy)
+        for (int ux = 0; ux < out_[1]; ++ux)
+            for (int ky = 0; ky < span; ++ky)
+                for (int kx = 0; kx < span; ++kx) {
                     // the grid point i = floor(u / step) + k - padding, placed at margin + step i
                     const int iy = uy / step + ky - padding_, ix = ux / step + kx - padding_;
                     const float dy = float(uy) - (margin + float(step * iy)), dx = float(ux) - (margin + float(step * ix));
                     const float z = std::sqrt(dy * dy + dx * dx) / sigma - 0.5f;
-                    const size_t at = size_t(ky * span + kx) * plane + size_t(uy) * out_[1] + size_t(ux);
+                    const size_t at = (size_t(uy) * out_[1] + size_t(ux)) * K_ + size_t(ky * span + kx);
                     weight_[at] = std::exp(-2.0f * std::max(z, 0.0f) * std::max(z, 0.0f));
                     const bool inside = iy >= 0 && iy < in_[0] && ix >= 0 && ix < in_[1];
                     source_[at] = inside ? iy * in_[1] + ix : -1;
                 }
 }
 
-void MaskGenerator::pool(const std::vector<float>& mbar, size_t u, float& out, std::vector<float>* s,
-                         std::vector<float>& z) const {
-    const size_t plane = size_t(out_[0]) * out_[1], K = weight_.size() / plane;
-    float zmax = -1e30f;
-    z.resize(K);
-    for (size_t k = 0; k < K; ++k) {  // z_k = w_k(u) mbar(i_k(u)), 0 outside the grid
-        const int src = source_[k * plane + u];
-        z[k] = src < 0 ? 0.0f : weight_[k * plane + u] * mbar[size_t(src)];
-        zmax = std::max(zmax, z[k]);
-    }
-    double total = 0, weighted = 0;
-    for (size_t k = 0; k < K; ++k) {
-        const double e = std::exp(double(kColdness) * (z[k] - zmax));
-        total += e, weighted += e * z[k];
-        if (s) (*s)[k] = float(e);
-    }
-    out = float(weighted / total);  // sum_k z_k softmax(20 z)_k
-    if (s)
-        for (size_t k = 0; k < K; ++k) (*s)[k] = float((*s)[k] / total);
-}
-
-std::vector<float> MaskGenerator::generate(const std::vector<float>& mbar) const {
-    std::vector<float> full(size_t(out_[0]) * out_[1]), z;
-    for (size_t u = 0; u < full.size(); ++u) {
-        pool(mbar, u, full[u], nullptr, z);
-        full[u] = std::clamp(full[u], 0.0f, 1.0f);
-    }
-    return full;
-}
-
-std::vector<float> MaskGenerator::generate_backward(const std::vector<float>& mbar, const std::vector<float>& g) const {
-    const size_t plane = size_t(out_[0]) * out_[1], K = weight_.size() / plane;
-    std::vector<float> d(mbar.size()), s(K), z;
+void MaskGenerator::generate_pooled(const std::vector<float>& mbar, Pooled& p) const {
+    const size_t plane = size_t(out_[0]) * out_[1], K = size_t(K_);
+    p.full.resize(plane);
+    p.raw.resize(plane);
+    p.softmax.resize(plane * K);
+    std::vector<float> z(K);
     for (size_t u = 0; u < plane; ++u) {
-        float out;
-        pool(mbar, u, out, &s, z);
-        if (out < 0.0f || out > 1.0f || g[u] == 0.0f) continue;  // the clamp passes no gradient outside [0, 1]
+        const float* w = weight_.data() + u * K;
+        const int* src = source_.data() + u * K;
+        float zmax = -1e30f;
+        for (size_t k = 0; k < K; ++k) {  // z_k = w_k(u) mbar(i_k(u)), 0 outside the grid
+            z[k] = src[k] < 0 ? 0.0f : w[k] * mbar[size_t(src[k])];
+            zmax = std::max(zmax, z[k]);
+        }
+        float* s = p.softmax.data() + u * K;
+        const float at_zero = std::exp(-kColdness * zmax);  // shared by every z_k = 0 (most, once mbar settles)
+        double total = 0, weighted = 0;
         for (size_t k = 0; k < K; ++k) {
-            const int src = source_[k * plane + u];
-            if (src < 0) continue;
-            const float z = weight_[k * plane + u] * mbar[size_t(src)];
+            s[k] = z[k] == 0.0f ? at_zero : std::exp(kColdness * (z[k] - zmax));
+            total += s[k], weighted += double(s[k]) * z[k];
+        }
+        for (size_t k = 0; k < K; ++k) s[k] = float(s[k] / total);
+        p.raw[u] = float(weighted / total);  // sum_k z_k softmax(20 z)_k
+        p.full[u] = std::clamp(p.raw[u], 0.0f, 1.0f);
+    }
+}
+
+std::vector<float> MaskGenerator::generate_backward(const std::vector<float>& mbar, const Pooled& p,
+                                                    const std::vector<float>& g) const {
+    const size_t plane = size_t(out_[0]) * out_[1], K = size_t(K_);
+    std::vector<float> d(mbar.size());
+    for (size_t u = 0; u < plane; ++u) {
+        const float out = p.raw[u];
+        if (out < 0.0f || out > 1.0f || g[u] == 0.0f) continue;  // the clamp passes no gradient outside [0, 1]
+        const float* w = weight_.data() + u * K;
+        const float* s = p.softmax.data() + u * K;
+        const int* src = source_.data() + u * K;
+        for (size_t k = 0; k < K; ++k) {
+            if (src[k] < 0) continue;
+            const float z = w[k] * mbar[size_t(src[k])];
             // d out / d z_k = s_k (1 + c (z_k - out)), and d z_k / d mbar = w_k
-            d[size_t(src)] += g[u] * s[k] * (1.0f + kColdness * (z - out)) * weight_[k * plane + u];
+            d[size_t(src[k])] += g[u] * s[k] * (1.0f + kColdness * (z - out)) * w[k];
         }
     }
     return d;
@@ -189,29 +189,48 @@ void MaskGenerator::crop_backward(const std::vector<float>& g, std::vector<float
 
 namespace {
 
-// f_target(z) and df/dz for one input z of x's shape.
-float logit_and_gradient(Sequential& net, const Shape& shape, const std::vector<float>& z, int target,
-                         std::vector<float>& gradient) {
+// f_{target_b}(z_b) and df/dz_b for the B inputs z of x's shape (B, ...), in one pass.
+std::vector<float> logits_and_gradients(Sequential& net, const Shape& shape, const std::vector<float>& z,
+                                        const std::vector<int>& targets, std::vector<float>& gradient) {
     InferenceScope inference(net);
     Tensor input(shape, z);
     input.set_requires_grad();
     Tensor y = net.forward(input);
-    if (target >= y.dim(1))
-        throw Error("extremal-perturbation: class " + std::to_string(target) + " is not one of the model's " +
-                    std::to_string(y.dim(1)));
-    std::vector<float> seed(y.numel(), 0.0f);
-    seed[size_t(target)] = 1.0f;
+    const size_t classes = size_t(y.dim(1));
+    std::vector<float> seed(y.numel(), 0.0f), f(targets.size());
+    for (size_t b = 0; b < targets.size(); ++b) {
+        if (size_t(targets[b]) >= classes)
+            throw Error("extremal-perturbation: class " + std::to_string(targets[b]) + " is not one of the model's " +
+                        std::to_string(classes));
+        seed[b * classes + size_t(targets[b])] = 1.0f;
+        f[b] = y.values()[b * classes + size_t(targets[b])];
+    }
     y.backward(seed);
     gradient = input.grad();
-    return y.values()[size_t(target)];
+    return f;
 }
+
+// One image's optimisation state for one area: the parameters mbar, SGD's momentum buffer, the last mask.
+struct MaskState {
+    std::vector<float> mbar, buffer, full, crop;
+    MaskGenerator::Pooled pooled;
+    double reward = 0;
+};
 
 }  // namespace
 
 ExtremalResult extremal_perturbation(Sequential& net, const Tensor& x, int target, int height, int width,
                                      const ExtremalSettings& s) {
     if (x.dim(0) != 1) throw Error("extremal-perturbation explains one example at a time");
-    const size_t plane = size_t(height) * width, values = x.numel();
+    return extremal_perturbation_batch(net, x, {target}, height, width, s).front();
+}
+
+std::vector<ExtremalResult> extremal_perturbation_batch(Sequential& net, const Tensor& x, const std::vector<int>& targets,
+                                                        int height, int width, const ExtremalSettings& s) {
+    const size_t B = size_t(x.dim(0)), plane = size_t(height) * width, values = x.numel() / std::max<size_t>(B, 1);
+    if (B == 0 || targets.size() != B)
+        throw Error("extremal-perturbation: " + std::to_string(targets.size()) + " targets for " + std::to_string(B) +
+                    " images");
     if (values % plane != 0)
         throw Error("extremal-perturbation: an example of " + std::to_string(values) + " values is not an image of " +
                     std::to_string(height) + " x " + std::to_string(width));
@@ -222,58 +241,79 @@ ExtremalResult extremal_perturbation(Sequential& net, const Tensor& x, int targe
     if (s.variant != "preserve" && s.variant != "delete")
         throw Error("extremal-perturbation: the variant is preserve or delete, got '" + s.variant + "'");
     if (s.iterations < 1) throw Error("extremal-perturbation needs at least one iteration");
-    ExtremalResult r;
+    ExtremalResult settings;
     const int side = std::max(height, width);
-    r.step = s.step > 0 ? s.step : std::max(1, int(std::lround(7.0 * side / 224.0)));
-    r.sigma = s.sigma > 0 ? s.sigma : 3.0f * float(r.step);
-    r.max_blur = s.max_blur > 0 ? s.max_blur : 20.0f * float(side) / 224.0f;
-    const MaskGenerator generator(height, width, r.step, r.sigma);
+    settings.step = s.step > 0 ? s.step : std::max(1, int(std::lround(7.0 * side / 224.0)));
+    settings.sigma = s.sigma > 0 ? s.sigma : 3.0f * float(settings.step);
+    settings.max_blur = s.max_blur > 0 ? s.max_blur : 20.0f * float(side) / 224.0f;
+    const MaskGenerator generator(height, width, settings.step, settings.sigma);
     const int channels = int(values / plane);
-    const BlurPyramid pyramid(x.values(), channels, height, width, s.levels, r.max_blur);
+    std::vector<BlurPyramid> pyramids;  // one per image, built once for all its areas
+    for (size_t b = 0; b < B; ++b)
+        pyramids.emplace_back(std::vector<float>(x.values().begin() + long(b * values),
+                                                 x.values().begin() + long((b + 1) * values)),
+                              channels, height, width, s.levels, settings.max_blur);
     const bool preserve = s.variant == "preserve";
     const size_t n = size_t(generator.out_height()) * generator.out_width();
+    std::vector<ExtremalResult> results(B, settings);
 
     for (float area : s.areas) {
         std::vector<float> reference(n, 1.0f);  // r_a: a fraction 1 - a of zeros, then ones
         std::fill(reference.begin(), reference.begin() + long(double(n) * (1.0 - double(area))), 0.0f);
-        std::vector<float> mbar(size_t(generator.in_height()) * generator.in_width(), 1.0f), buffer, gradient;
         const float learning_rate = 0.01f, momentum = 0.9f, dampening = 0.9f;
         float lambda = 300.0f;
-        std::vector<float> crop, full;
-        double reward = 0;
+        std::vector<MaskState> states(B);
+        for (MaskState& m : states) m.mbar.assign(size_t(generator.in_height()) * generator.in_width(), 1.0f);
+        std::vector<float> perturbed(B * values), gradient;
+        std::vector<std::vector<float>> used(B);
         for (int t = 0; t < s.iterations; ++t) {
-            full = generator.generate(mbar);
-            crop = generator.crop(full);
-            std::vector<float> used = crop;  // the preserved part (preserve), or what is kept (delete: 1 - m)
-            if (!preserve)
-                for (float& v : used) v = 1.0f - v;
-            const float f = logit_and_gradient(net, x.shape(), pyramid.apply(used), target, gradient);
-            reward = preserve ? f : -f;  // Phi(m)
-            // dPhi/dm; for delete, Phi = -f(perturb(x, 1 - m)) and its two signs cancel
-            std::vector<float> d_crop = pyramid.apply_backward(used, gradient);
-            std::vector<float> d_full(n, 0.0f);
-            generator.crop_backward(d_crop, d_full);
-            // the area penalty -lambda mean((sort(m) - r_a)^2), its gradient routed back to the unsorted places
-            std::vector<size_t> order(n);
-            std::iota(order.begin(), order.end(), size_t(0));
-            std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return full[a] < full[b]; });
-            for (size_t i = 0; i < n; ++i)
-                d_full[order[i]] += -2.0f * lambda * (full[order[i]] - reference[i]) / float(n);
-            std::vector<float> d_mbar = generator.generate_backward(mbar, d_full);  // dE/dmbar; the loss is -E
-            if (buffer.empty()) {
-                buffer.resize(d_mbar.size());
-                for (size_t i = 0; i < d_mbar.size(); ++i) buffer[i] = -d_mbar[i];
-            } else {
-                for (size_t i = 0; i < d_mbar.size(); ++i) buffer[i] = momentum * buffer[i] + (1 - dampening) * -d_mbar[i];
+            for (size_t b = 0; b < B; ++b) {  // each image perturbed by its own mask
+                MaskState& m = states[b];
+                generator.generate_pooled(m.mbar, m.pooled);
+                m.crop = generator.crop(m.pooled.full);
+                used[b] = m.crop;  // the preserved part (preserve), or what is kept (delete: 1 - m)
+                if (!preserve)
+                    for (float& v : used[b]) v = 1.0f - v;
+                const std::vector<float> image = pyramids[b].apply(used[b]);
+                std::copy(image.begin(), image.end(), perturbed.begin() + long(b * values));
             }
-            for (size_t i = 0; i < mbar.size(); ++i) mbar[i] = std::clamp(mbar[i] - learning_rate * buffer[i], 0.0f, 1.0f);
+            const std::vector<float> f = logits_and_gradients(net, x.shape(), perturbed, targets, gradient);
+            for (size_t b = 0; b < B; ++b) {
+                MaskState& m = states[b];
+                const std::vector<float>& full = m.pooled.full;
+                m.reward = preserve ? f[b] : -f[b];  // Phi(m)
+                // dPhi/dm; for delete, Phi = -f(perturb(x, 1 - m)) and its two signs cancel
+                const std::vector<float> g(gradient.begin() + long(b * values), gradient.begin() + long((b + 1) * values));
+                const std::vector<float> d_crop = pyramids[b].apply_backward(used[b], g);
+                std::vector<float> d_full(n, 0.0f);
+                generator.crop_backward(d_crop, d_full);
+                // the area penalty -lambda mean((sort(m) - r_a)^2), its gradient routed back to the unsorted places
+                std::vector<size_t> order(n);
+                std::iota(order.begin(), order.end(), size_t(0));
+                std::stable_sort(order.begin(), order.end(), [&](size_t i, size_t j) { return full[i] < full[j]; });
+                for (size_t i = 0; i < n; ++i)
+                    d_full[order[i]] += -2.0f * lambda * (full[order[i]] - reference[i]) / float(n);
+                const std::vector<float> d_mbar = generator.generate_backward(m.mbar, m.pooled, d_full);  // dE/dmbar
+                if (m.buffer.empty()) {  // SGD on the loss -E, with momentum and dampening
+                    m.buffer.resize(d_mbar.size());
+                    for (size_t i = 0; i < d_mbar.size(); ++i) m.buffer[i] = -d_mbar[i];
+                } else {
+                    for (size_t i = 0; i < d_mbar.size(); ++i)
+                        m.buffer[i] = momentum * m.buffer[i] + (1 - dampening) * -d_mbar[i];
+                }
+                for (size_t i = 0; i < m.mbar.size(); ++i)
+                    m.mbar[i] = std::clamp(m.mbar[i] - learning_rate * m.buffer[i], 0.0f, 1.0f);
+            }
             lambda *= 1.0035f;
         }
-        r.masks.push_back(crop);
-        r.rewards.push_back(reward);
-        r.mask_areas.push_back(std::accumulate(full.begin(), full.end(), 0.0) / double(n));
+        for (size_t b = 0; b < B; ++b) {
+            const std::vector<float>& full = states[b].pooled.full;
+            results[b].masks.push_back(states[b].crop);
+            results[b].rewards.push_back(states[b].reward);
+            results[b].mask_areas.push_back(std::accumulate(full.begin(), full.end(), 0.0) / double(n));
+        }
     }
-    return r;
+    return results;
 }
 
 // ---- the method of the catalogue ----------------------------------------------------------------------------
@@ -304,19 +344,17 @@ Method extremal_perturbation_method() {
         s.step = call.whole("step");
         s.sigma = call.real("sigma");
         s.max_blur = call.real("max-blur");
-        e.relevance = map_per_example(call, H, W, [&](size_t b, const Tensor& x) {
-            const ExtremalResult r = extremal_perturbation(call.net, x, call.targets[b], H, W, s);
-            if (b == 0) {
-                char line[240];
-                std::snprintf(line, sizeof line,
-                              "%s mask of area %g: step %d, sigma %g, max blur %g, %d iterations; reward %.4f, "
-                              "mean of the mask %.4f",
-                              s.variant.c_str(), double(s.areas[0]), r.step, double(r.sigma), double(r.max_blur),
-                              s.iterations, r.rewards[0], r.mask_areas[0]);
-                e.steps.push_back(line);
-            }
-            return r.masks[0];
-        });
+        const std::vector<ExtremalResult> results =
+            extremal_perturbation_batch(call.net, call.x, call.targets, H, W, s);  // the batch's passes shared
+        const ExtremalResult& r = results.front();
+        char line[240];
+        std::snprintf(line, sizeof line,
+                      "%s mask of area %g: step %d, sigma %g, max blur %g, %d iterations; reward %.4f, "
+                      "mean of the mask %.4f",
+                      s.variant.c_str(), double(s.areas[0]), r.step, double(r.sigma), double(r.max_blur),
+                      s.iterations, r.rewards[0], r.mask_areas[0]);
+        e.steps.push_back(line);
+        e.relevance = map_per_example(call, H, W, [&](size_t b, const Tensor&) { return results[b].masks[0]; });
         return e;
     };
     return m;

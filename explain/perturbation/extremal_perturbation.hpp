@@ -67,28 +67,41 @@ std::vector<float> gaussian_blur(const std::vector<float>& image, int channels, 
 // has a margin of sigma pixels on each side; the mask of the image is its crop.
 class MaskGenerator {
 public:
+    // One generated mask with what its gradient needs: the pooled values before the clamp and, per pixel u,
+    // the softmax weights s_k(u) (full pixels x K), so that the backward pass repeats no exponential.
+    struct Pooled {
+        std::vector<float> full, raw, softmax;
+    };
     MaskGenerator(int height, int width, int step, float sigma);
     int in_height() const { return in_[0]; }
     int in_width() const { return in_[1]; }
     int out_height() const { return out_[0]; }
     int out_width() const { return out_[1]; }
     // mbar (in_height x in_width) -> the full mask (out_height x out_width)
-    std::vector<float> generate(const std::vector<float>& mbar) const;
+    std::vector<float> generate(const std::vector<float>& mbar) const { return generate_pooled(mbar).full; }
+    Pooled generate_pooled(const std::vector<float>& mbar) const {
+        Pooled p;
+        generate_pooled(mbar, p);
+        return p;
+    }
+    void generate_pooled(const std::vector<float>& mbar, Pooled& into) const;  // reusing into's storage
     // the full mask's crop to the image (height x width)
     std::vector<float> crop(const std::vector<float>& full) const;
     // d<g, generate(mbar)>/d mbar for an upstream gradient g over the full mask
-    std::vector<float> generate_backward(const std::vector<float>& mbar, const std::vector<float>& g) const;
+    std::vector<float> generate_backward(const std::vector<float>& mbar, const std::vector<float>& g) const {
+        return generate_backward(mbar, generate_pooled(mbar), g);
+    }
+    std::vector<float> generate_backward(const std::vector<float>& mbar, const Pooled& pooled,
+                                         const std::vector<float>& g) const;
     // adds the full-mask gradient of g given on the crop (height x width) into g_full
     void crop_backward(const std::vector<float>& g, std::vector<float>& g_full) const;
 
 private:
-    int height_, width_, padding_, radius_, margin_;
+    int height_, width_, padding_, radius_, margin_, K_;
     int in_[2], mid_[2], out_[2];
-    std::vector<float> weight_;  // (K, out_h, out_w): w_k(u)
+    std::vector<float> weight_;  // (out_h, out_w, K): w_k(u)
     // the parameter index (or -1 outside the grid) that component k reads at pixel u of the full mask
     std::vector<int> source_;
-    // the pooled value at pixel u and (if s is given) the softmax weights, for backward; z: scratch space
-    void pool(const std::vector<float>& mbar, size_t u, float& out, std::vector<float>* s, std::vector<float>& z) const;
 };
 
 struct ExtremalSettings {
@@ -113,5 +126,11 @@ struct ExtremalResult {
 // gb::Error for an area outside (0, 1), an unknown variant, or a step larger than the image.
 ExtremalResult extremal_perturbation(Sequential& net, const Tensor& x, int target, int height, int width,
                                      const ExtremalSettings& settings);
+
+// The same for the B images of x (B, ...), one target each: every image keeps its own parameters, optimiser
+// state, area constraint and blur pyramid; only the model's passes are shared, one batch of B perturbed images
+// per iteration (the result is that of B separate calls, to rounding).
+std::vector<ExtremalResult> extremal_perturbation_batch(Sequential& net, const Tensor& x, const std::vector<int>& targets,
+                                                        int height, int width, const ExtremalSettings& settings);
 
 }  // namespace gb

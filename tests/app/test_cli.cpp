@@ -312,6 +312,24 @@ TEST_CASE("evaluate measures explanations of an image model and refuses what doe
     fails_with({"evaluate", "--model", dir / "m.npz", "--metric", "sanity"}, "--methods");
 }
 
+TEST_CASE("evaluate on MNIST scenes gives the same figures whatever the batch of scenes", "[cli]") {
+    TempDir dir;
+    write_mnist(dir, 40, 28, 28, false);
+    DataDir data(dir.path);
+    REQUIRE(glassbox({"train", "--model", "allconv-gap", "--epochs", "1", "--out", dir / "gap.npz"}).code == 0);
+    std::string tables[2];
+    for (int i = 0; i < 2; ++i) {
+        Run r = glassbox({"evaluate", "--model", dir / "gap.npz", "--metric", "pointing", "--data", "mnist-scenes",
+                          "--scene", "single", "--samples", "5", "--methods", "gradient,extremal-perturbation",
+                          "--iterations", "10", "--batch", i == 0 ? "1" : "4"});
+        INFO(r.err);
+        REQUIRE(r.code == 0);
+        tables[i] = r.out.substr(0, r.out.find("{"));
+    }
+    CHECK(tables[0].find("| extremal-perturbation | ") != std::string::npos);
+    CHECK(tables[0] == tables[1]);
+}
+
 TEST_CASE("evaluate deletes words from the posts of a text model", "[cli]") {
     TempDir dir;
     write_newsgroups(dir, 3);

@@ -12,7 +12,7 @@ random numbers), in float32. The file is plain text, one array per line:
     blur H W SIGMA            image, blurred image
     generator H W STEP SIGMA  in_h in_w out_h out_w, mbar, full mask, d<g, full>/d mbar with g(u) = cos(0.37 u)
     pyramid H W LEVELS BLUR   image, mask, perturbed image, d<g, perturbed>/d mask with g(u) = sin(0.21 u)
-    loop H W STEP SIGMA BLUR LEVELS ITERATIONS AREA VARIANT
+    loop H W STEP SIGMA BLUR LEVELS ITERATIONS AREA VARIANT SORT
                               weights of a linear 2-class model on the flattened image, image, final mask
 """
 import math
@@ -126,8 +126,10 @@ for h, w, levels, blur in [(8, 6, 8, 2.5), (5, 5, 3, 1.0)]:
     out += [f"pyramid {h} {w} {levels} {blur!r}", line(x), line(mask), line(y), line(mask.grad)]
 
 
-def extremal(weights, x, target, area, variant, iterations, levels, step, sigma, max_blur):
-    # the loop of torchray's extremal_perturbation, one area, simple reward, no jitter
+def extremal(weights, x, target, area, variant, iterations, levels, step, sigma, max_blur, sort):
+    # the loop of torchray's extremal_perturbation, one area, simple reward, no jitter. sort "stable": ties in
+    # index order, as glassbox; sort "reference": torch's own (unstable) sort, as TorchRay, for cases where the
+    # mask's values at the rank where r_a turns from 0 to 1 never tie, so that the order of ties cannot matter
     pyr = pyramid_of(x, levels, max_blur)
     gen = MaskGenerator(x.shape[2:], step, sigma)
     pmask = torch.ones(1, 1, *gen.shape_in)
@@ -142,7 +144,10 @@ def extremal(weights, x, target, area, variant, iterations, levels, step, sigma,
         z = apply(pyr, mask_ if variant == "preserve" else 1 - mask_)
         y = z.reshape(1, -1) @ weights.t()
         reward = y[:, target] if variant == "preserve" else -y[:, target]
-        mask_sorted = mask.reshape(1, -1).sort(dim=1, stable=True)[0]  # ties in index order, as glassbox
+        mask_sorted = mask.reshape(1, -1).sort(dim=1, stable=sort == "stable")[0]
+        if sort == "reference":
+            boundary = int(max_area * (1 - area))
+            assert mask_sorted[0, boundary] - mask_sorted[0, boundary - 1] > 1e-5, (t, "a tie at the boundary")
         regul = -((mask_sorted - reference) ** 2).mean(dim=1) * regul_weight
         energy = (reward + regul).sum()
         optimizer.zero_grad()
@@ -153,13 +158,15 @@ def extremal(weights, x, target, area, variant, iterations, levels, step, sigma,
     return mask_.detach()
 
 
-for h, w, step, sigma, blur, levels, iterations, area, variant in [(8, 8, 1, 2.0, 1.0, 8, 30, 0.25, "preserve"),
-                                                                   (9, 7, 1, 1.5, 1.5, 4, 25, 0.3, "delete")]:
+for h, w, step, sigma, blur, levels, iterations, area, variant, sort in [
+        (8, 8, 1, 2.0, 1.0, 8, 30, 0.25, "preserve", "stable"), (9, 7, 1, 1.5, 1.5, 4, 25, 0.3, "delete", "stable"),
+        (9, 7, 2, 3.0, 1.5, 4, 30, 0.9, "preserve", "reference"), (8, 8, 2, 2.0, 1.0, 8, 30, 0.9, "delete", "reference")]:
     x = image(h, w, 1.1)
     u = torch.arange(2 * h * w, dtype=torch.float32)
     weights = (torch.sin(0.53 * u) * torch.cos(0.11 * u)).reshape(2, h * w)
-    mask = extremal(weights, x, 1, area, variant, iterations, levels, step, sigma, blur)
-    out += [f"loop {h} {w} {step} {sigma!r} {blur!r} {levels} {iterations} {area!r} {variant}", line(weights), line(x),
+    mask = extremal(weights, x, 1, area, variant, iterations, levels, step, sigma, blur, sort)
+    out += [f"loop {h} {w} {step} {sigma!r} {blur!r} {levels} {iterations} {area!r} {variant} {sort}", line(weights),
+            line(x),
             line(mask)]
 
 with open("tests/golden/extremal.txt", "w") as f:
