@@ -148,7 +148,7 @@ std::vector<int> predicted(Model& model, const DataSplits& news, const std::vect
 
 int run(const Flags& flags) {
     const int epochs = flags.whole("epochs", 5, 1, 1000), text_epochs = flags.whole("text-epochs", 3, 1, 1000);
-    const int seeds = flags.whole("seeds", 3, 1, 20), text_seeds = flags.whole("text-seeds", 1, 1, 20);
+    const int seeds = flags.whole("seeds", 1, 1, 20), text_seeds = flags.whole("text-seeds", 1, 1, 20);
     const int posts = flags.whole("posts", 200, 1, 7532), limit = flags.whole("limit", 0, 0, 20000);
     const std::string out = flags.text("out", "runs/16_model_validation");
     make_folder(out);
