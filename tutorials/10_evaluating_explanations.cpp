@@ -6,7 +6,6 @@
 // usage: 10_evaluating_explanations [--epochs N] [--text-epochs N] [--limit N] [--samples N] [--out DIR]
 #include <algorithm>
 #include <cstdio>
-#include <future>
 
 #include "app/evaluation_report.hpp"
 #include "app/program.hpp"
@@ -60,7 +59,7 @@ std::vector<MethodPerturbation> perturbation(Model& model, const Tensor& x, cons
 
 // ---- 1b. the same under uniform noise, over three seeds ----------------------
 // The seed draws the MLP's initial weights, its minibatches and the noise; seed 1 is the model above.
-// The MLP of another seed, trained and perturbed (on its own thread: it shares nothing with the rest).
+// The MLP of another seed, trained and perturbed.
 std::vector<MethodPerturbation> perturbation_of_seed(const LabeledSet& train, int epochs, const Tensor& x,
                                                      const std::vector<int>& labels, uint64_t seed) {
     Model model = trained_mlp(train, epochs, seed);
@@ -163,7 +162,7 @@ struct TextResult {
     Report report;
 };
 
-// Trains the text CNN and runs word deletion; on its own thread, while the digits are evaluated.
+// Trains the text CNN and runs word deletion.
 TextResult word_deletion_on_text(int epochs, int limit, int samples) {
     TextSettings text;
     text.train_limit = limit;
@@ -190,26 +189,19 @@ int run(const Flags& flags) {
     const int limit = flags.whole("limit", 0, 0, 60000), samples = flags.whole("samples", 1000, 10, 10000);
     std::string out = flags.text("out", "runs/10_evaluating_explanations");
     make_folder(out);
-    // The text CNN and the MLPs of seeds 2 and 3 share nothing with the MLP of seed 1: they are trained
-    // and evaluated on threads of their own, and their results printed in turn.
-    std::future<TextResult> text = std::async(std::launch::async, word_deletion_on_text, text_epochs, limit, samples);
     DataSplits mnist = load_mnist_data(limit);
-    std::vector<int> indices, labels;
-    for (int k = 0; k < std::min(samples, mnist.test.count()); ++k) indices.push_back(k);
-    Tensor x = gather_batch(mnist.test, indices, {784}, &labels);
-    std::vector<std::future<std::vector<MethodPerturbation>>> other_seeds;
-    for (uint64_t seed : {2, 3})
-        other_seeds.push_back(std::async(std::launch::async, perturbation_of_seed, std::cref(mnist.train), epochs,
-                                         std::cref(x), std::cref(labels), seed));
     Model model = trained_mlp(mnist.train, epochs, 1);  // as `glassbox train --model mlp` trains it
     std::printf("mlp, %d epochs: test accuracy %.2f%%\n\n", epochs, 100 * evaluate(model, mnist.test).accuracy);
+    std::vector<int> indices, labels;
+    for (int k = 0; k < std::min(samples, mnist.test.count()); ++k) indices.push_back(k);
+    Tensor x = gather_batch(mnist.test, indices, model.input_shape, &labels);
 
     std::vector<std::vector<MethodPerturbation>> by_seed{perturbation(model, x, labels, out)};
-    for (auto& seed : other_seeds) by_seed.push_back(seed.get());
+    for (uint64_t seed : {2, 3}) by_seed.push_back(perturbation_of_seed(mnist.train, epochs, x, labels, seed));
     perturbation_over_seeds(by_seed);
     continuity_along_a_path(model, x, labels, out);
     sanity(model, x, out);
-    TextResult t = text.get();
+    const TextResult t = word_deletion_on_text(text_epochs, limit, samples);
     std::printf("textcnn, %d epochs: test accuracy %.2f%%\n", text_epochs, 100 * t.accuracy);
     std::printf("word deletion on %d test posts:\n%s\n", t.posts, t.report.table.c_str());
     plot_png(out + "/word_deletion.png", t.report.panels);
