@@ -141,7 +141,7 @@ TextPanel panel(const std::string& heading, Model& model, const DataSplits& news
 // The class the model predicts for each of the posts.
 std::vector<int> predicted(Model& model, const DataSplits& news, const std::vector<int>& posts) {
     const Tensor x = gather_batch(news.test, posts, model.input_shape);
-    return forward_scores(model.net, x, std::vector<int>(posts.size(), 0)).predicted;
+    return forward_scores(model.net, x, std::vector<int>(posts.size(), 0)).predicted;  // (logits of class 0 unused)
 }
 
 }  // namespace
