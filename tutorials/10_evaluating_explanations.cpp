@@ -24,40 +24,55 @@ ExplainOptions for_digits() {
     return o;
 }
 
-// ---- 1. region perturbation: does the map point at what the network uses? ----
-void perturbation(Model& model, const Tensor& x, const std::vector<int>& labels, const std::string& out) {
-    std::vector<std::string> methods = kMethods;
+// The MLP as `glassbox train --model mlp` trains it (seed 1), or from another seed, which draws its
+// initial weights and its minibatches.
+Model trained_mlp(const LabeledSet& train, int epochs, uint64_t seed) {
+    Model model = make_model("mlp", seed);
+    SGD sgd(parameter_tensors(model.net), 0.05f, 0.9f);
+    FitOptions fit_options;
+    fit_options.seed = seed;
+    fit(model, sgd, train, epochs, fit_options);
+    return model;
+}
+
+std::vector<std::string> with_random(std::vector<std::string> methods) {
     methods.push_back("random");
+    return methods;
+}
+
+// ---- 1. region perturbation: does the map point at what the network uses? ----
+// Returns the curves under uniform noise (seed 1), which section 1b reuses.
+std::vector<MethodPerturbation> perturbation(Model& model, const Tensor& x, const std::vector<int>& labels,
+                                             const std::string& out) {
+    std::vector<MethodPerturbation> uniform;
     for (std::string replacement : {"uniform", "constant", "blur"}) {
         PerturbationOptions o;  // 4 x 4 regions of the 28 x 28 digit: 49 steps
         o.replacement = replacement_named(replacement);
-        Report report = perturbation_report(region_perturbation(model.net, x, labels, methods, for_digits(), o));
+        std::vector<MethodPerturbation> r = region_perturbation(model.net, x, labels, with_random(kMethods), for_digits(), o);
+        Report report = perturbation_report(r);
         std::printf("region perturbation, regions replaced by %s values:\n%s\n", replacement.c_str(), report.table.c_str());
         plot_png(out + "/perturbation_" + replacement + ".png", report.panels);
+        if (replacement == "uniform") uniform = std::move(r);
     }
+    return uniform;
 }
 
 // ---- 1b. the same under uniform noise, over three seeds ----------------------
 // The seed draws the MLP's initial weights, its minibatches and the noise; seed 1 is the model above.
-void perturbation_over_seeds(Model& first, const LabeledSet& train, int epochs, const Tensor& x,
-                             const std::vector<int>& labels) {
-    std::vector<std::string> methods = kMethods;
-    methods.push_back("random");
+// The MLP of another seed, trained and perturbed.
+std::vector<MethodPerturbation> perturbation_of_seed(const LabeledSet& train, int epochs, const Tensor& x,
+                                                     const std::vector<int>& labels, uint64_t seed) {
+    Model model = trained_mlp(train, epochs, seed);
+    PerturbationOptions o;
+    o.seed = seed;
+    return region_perturbation(model.net, x, labels, with_random(kMethods), for_digits(), o);
+}
+
+void perturbation_over_seeds(const std::vector<std::vector<MethodPerturbation>>& by_seed) {
+    const std::vector<std::string> methods = with_random(kMethods);
     std::vector<std::vector<double>> morf(methods.size()), lerf(methods.size());
-    for (uint64_t seed = 1; seed <= 3; ++seed) {
-        Model other = seed == 1 ? Model() : make_model("mlp", seed);
-        if (seed > 1) {
-            SGD sgd(parameter_tensors(other.net), 0.05f, 0.9f);
-            FitOptions fit_options;
-            fit_options.seed = seed;
-            fit(other, sgd, train, epochs, fit_options);
-        }
-        Model& model = seed == 1 ? first : other;
-        PerturbationOptions o;
-        o.seed = seed;
-        std::vector<MethodPerturbation> r = region_perturbation(model.net, x, labels, methods, for_digits(), o);
+    for (const std::vector<MethodPerturbation>& r : by_seed)
         for (size_t m = 0; m < methods.size(); ++m) morf[m].push_back(r[m].morf.aopc()), lerf[m].push_back(r[m].lerf.aopc());
-    }
     std::printf("region perturbation, uniform noise, MLPs trained from seeds 1, 2, 3 (noise drawn with the same seed):\n");
     std::printf("| method | AOPC MoRF, seeds 1 / 2 / 3 | mean (min to max) | AOPC LeRF, mean (min to max) |\n|---|---|---|---|\n");
     for (size_t m = 0; m < methods.size(); ++m) {
@@ -141,7 +156,14 @@ void sanity(Model& model, const Tensor& x, const std::string& out) {
 }
 
 // ---- 4. word deletion on 20 Newsgroups ------------------------------------------
-void word_deletion_on_text(int epochs, int limit, int samples, const std::string& out) {
+struct TextResult {
+    double accuracy = 0;
+    int posts = 0;
+    Report report;
+};
+
+// Trains the text CNN and runs word deletion.
+TextResult word_deletion_on_text(int epochs, int limit, int samples) {
     TextSettings text;
     text.train_limit = limit;
     DataSplits news = load_data("20news", InputKind::Sequence, limit, text);
@@ -150,37 +172,39 @@ void word_deletion_on_text(int epochs, int limit, int samples, const std::string
     embeddings_from_lsa(model, news.train, 1);
     Adam adam(parameter_tensors(model.net), 0.001f);
     fit(model, adam, news.train, epochs);
-    std::printf("textcnn, %d epochs: test accuracy %.2f%%\n", epochs, 100 * evaluate(model, news.test).accuracy);
+    TextResult result;
+    result.accuracy = evaluate(model, news.test).accuracy;
     // evenly spaced test posts (they come sorted by group)
     std::vector<int> indices, labels;
-    const int n = std::min(samples, news.test.count());
-    for (int k = 0; k < n; ++k) indices.push_back(int(int64_t(k) * news.test.count() / n));
+    result.posts = std::min(samples, news.test.count());
+    for (int k = 0; k < result.posts; ++k) indices.push_back(int(int64_t(k) * news.test.count() / result.posts));
     Tensor ids = gather_batch(news.test, indices, model.input_shape, &labels);
-    Report report = word_deletion_report(
+    result.report = word_deletion_report(
         word_deletion(model.net, ids, labels, {"sensitivity", "gradient-x-input", "lrp-epsilon", "random"}, {}, 20, 1));
-    std::printf("word deletion on %d test posts:\n%s\n", n, report.table.c_str());
-    plot_png(out + "/word_deletion.png", report.panels);
+    return result;
 }
 
 int run(const Flags& flags) {
-    const int epochs = flags.whole("epochs", 10, 1, 1000), text_epochs = flags.whole("text-epochs", 10, 1, 1000);
+    const int epochs = flags.whole("epochs", 10, 1, 1000), text_epochs = flags.whole("text-epochs", 3, 1, 1000);
     const int limit = flags.whole("limit", 0, 0, 60000), samples = flags.whole("samples", 1000, 10, 10000);
     std::string out = flags.text("out", "runs/10_evaluating_explanations");
     make_folder(out);
     DataSplits mnist = load_mnist_data(limit);
-    Model model = make_model("mlp", 1);  // as `glassbox train --model mlp` trains it
-    SGD sgd(parameter_tensors(model.net), 0.05f, 0.9f);
-    fit(model, sgd, mnist.train, epochs);
+    Model model = trained_mlp(mnist.train, epochs, 1);  // as `glassbox train --model mlp` trains it
     std::printf("mlp, %d epochs: test accuracy %.2f%%\n\n", epochs, 100 * evaluate(model, mnist.test).accuracy);
     std::vector<int> indices, labels;
     for (int k = 0; k < std::min(samples, mnist.test.count()); ++k) indices.push_back(k);
     Tensor x = gather_batch(mnist.test, indices, model.input_shape, &labels);
 
-    perturbation(model, x, labels, out);
-    perturbation_over_seeds(model, mnist.train, epochs, x, labels);
+    std::vector<std::vector<MethodPerturbation>> by_seed{perturbation(model, x, labels, out)};
+    for (uint64_t seed : {2, 3}) by_seed.push_back(perturbation_of_seed(mnist.train, epochs, x, labels, seed));
+    perturbation_over_seeds(by_seed);
     continuity_along_a_path(model, x, labels, out);
     sanity(model, x, out);
-    word_deletion_on_text(text_epochs, limit, samples, out);
+    const TextResult t = word_deletion_on_text(text_epochs, limit, samples);
+    std::printf("textcnn, %d epochs: test accuracy %.2f%%\n", text_epochs, 100 * t.accuracy);
+    std::printf("word deletion on %d test posts:\n%s\n", t.posts, t.report.table.c_str());
+    plot_png(out + "/word_deletion.png", t.report.panels);
     std::printf("wrote the pictures to %s\n", out.c_str());
     return 0;
 }
