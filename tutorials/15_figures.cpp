@@ -11,11 +11,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <exception>
+#include <functional>
 
 #include "app/program.hpp"
 #include "explain/explain.hpp"
 #include "nn/conv_layers.hpp"
 #include "nn/layers.hpp"
+#include "nn/parallel.hpp"
 #include "training/loop.hpp"
 #include "viz/png.hpp"
 
@@ -104,6 +107,21 @@ std::string spread(const std::vector<double>& v, double scale = 1.0, const char*
     return s + one + ")";
 }
 
+// Runs job(0) ... job(n - 1) side by side, one per core at a time (within a job the matrix products run on
+// its core alone); an error in any job is raised here, after all have ended.
+void side_by_side(int n, const std::function<void(int)>& job) {
+    std::vector<std::exception_ptr> errors(static_cast<size_t>(n));
+    parallel_for(n, [&](int k) {
+        try {
+            job(k);
+        } catch (...) {
+            errors[size_t(k)] = std::current_exception();
+        }
+    });
+    for (const std::exception_ptr& e : errors)
+        if (e) std::rethrow_exception(e);
+}
+
 int runner_up(const std::vector<float>& logits) {
     std::vector<int> order(logits.size());
     for (size_t k = 0; k < order.size(); ++k) order[k] = int(k);
@@ -122,19 +140,34 @@ int run(const Flags& flags) {
     const LabeledSet& test = mnist.test;
     const int n = std::min(digits, test.count());
 
+    // The three models of every seed, trained side by side, the slowest first (Lp pooling, LeNet, the mlp).
+    const size_t runs = size_t(seeds);
+    std::vector<Model> lps(runs), lenets(runs), mlps(runs);
+    std::vector<double> accuracy_mlp(runs), accuracy_lenet(runs), accuracy_lp(runs);
+    side_by_side(3 * seeds, [&](int task) {
+        const size_t s = size_t(task) % runs;
+        const uint64_t seed = s + 1;
+        if (size_t(task) < runs) {
+            lps[s] = trained(lenet_lp(seed), mnist.train, epochs, 0.01f);  // like lenet-sum: a smaller step
+            accuracy_lp[s] = evaluate(lps[s], test).accuracy;
+        } else if (size_t(task) < 2 * runs) {
+            lenets[s] = trained(make_model("lenet", seed), mnist.train, epochs, 0.05f);
+            accuracy_lenet[s] = evaluate(lenets[s], test).accuracy;
+        } else {
+            mlps[s] = trained(make_model("mlp", seed), mnist.train, epochs, 0.05f);
+            accuracy_mlp[s] = evaluate(mlps[s], test).accuracy;
+        }
+    });
+
     // Figures measured per seed (the maps are drawn from the first seed's models).
-    std::vector<double> accuracy_mlp, accuracy_lenet, accuracy_lp, taylor_negative, taylor_residual, epsilon_negative,
-        rough_before, rough_after, window_share, filter_gap, lp_gap, contrast_negative;
+    std::vector<double> taylor_negative, taylor_residual, epsilon_negative, rough_before, rough_after, window_share,
+        filter_gap, lp_gap, contrast_negative;
     for (int seed = 1; seed <= seeds; ++seed) {
         const bool draw = seed == 1;
-        Model mlp = trained(make_model("mlp", uint64_t(seed)), mnist.train, epochs, 0.05f);
-        Model lenet = trained(make_model("lenet", uint64_t(seed)), mnist.train, epochs, 0.05f);
-        Model lp = trained(lenet_lp(uint64_t(seed)), mnist.train, epochs, 0.01f);  // like lenet-sum: a smaller step
-        accuracy_mlp.push_back(evaluate(mlp, test).accuracy);
-        accuracy_lenet.push_back(evaluate(lenet, test).accuracy);
-        accuracy_lp.push_back(evaluate(lp, test).accuracy);
+        const size_t s = size_t(seed - 1);
+        Model &mlp = mlps[s], &lenet = lenets[s], &lp = lps[s];
         std::printf("seed %d: test accuracy mlp %.2f%%, lenet %.2f%%, lenet with L2 pooling %.2f%%\n", seed,
-                    100 * accuracy_mlp.back(), 100 * accuracy_lenet.back(), 100 * accuracy_lp.back());
+                    100 * accuracy_mlp[s], 100 * accuracy_lenet[s], 100 * accuracy_lp[s]);
 
         // ---- Grad-CAM and guided Grad-CAM (Selvaraju et al. 2017) on LeNet ------------
         if (draw) {
