@@ -6,9 +6,12 @@
 // usage: 06_gradient_family [--epochs N] [--limit N] [--out DIR]
 #include <cmath>
 #include <cstdio>
+#include <exception>
+#include <functional>
 
 #include "app/program.hpp"
 #include "explain/explain.hpp"
+#include "nn/parallel.hpp"
 #include "training/loop.hpp"
 #include "viz/html.hpp"
 #include "viz/png.hpp"
@@ -27,6 +30,21 @@ Model train(const std::string& name, const LabeledSet& data, int epochs, const M
     else opt = std::make_unique<Adam>(parameter_tensors(model.net), lr);
     fit(model, *opt, data, epochs);
     return model;
+}
+
+// Runs job(0) ... job(n - 1) side by side, one per core at a time (within a job the matrix products run on
+// its core alone); an error in any job is raised here, after all have ended.
+void side_by_side(int n, const std::function<void(int)>& job) {
+    std::vector<std::exception_ptr> errors(static_cast<size_t>(n));
+    parallel_for(n, [&](int k) {
+        try {
+            job(k);
+        } catch (...) {
+            errors[size_t(k)] = std::current_exception();
+        }
+    });
+    for (const std::exception_ptr& e : errors)
+        if (e) std::rethrow_exception(e);
 }
 
 // Rows: digits; columns: the digit, then one heatmap per method.
@@ -52,10 +70,27 @@ int run(const Flags& flags) {
     std::string out = flags.text("out", "runs/06_gradient_family");
     make_folder(out);
     DataSplits mnist = load_mnist_data(limit);
+    DataSplits news = load_data("20news", InputKind::Sequence, limit > 0 ? limit : 0, [&] {
+        TextSettings t;
+        t.train_limit = limit;
+        return t;
+    }());
     std::vector<int> digits{0, 1, 2, 3};
 
+    // The three models train side by side, the slowest first.
+    Model textcnn, lenet, mlp;
+    side_by_side(3, [&](int k) {
+        if (k == 0)
+            textcnn = train("textcnn", news.train, std::max(2, epochs / 2),
+                            {news.vocabulary.size(), news.text.length, news.train.classes});
+        else if (k == 1)
+            lenet = train("lenet", mnist.train, epochs);
+        else
+            mlp = train("mlp", mnist.train, epochs);
+    });
+
     for (std::string name : {"mlp", "lenet"}) {
-        Model model = train(name, mnist.train, epochs);
+        Model& model = name == "mlp" ? mlp : lenet;
         std::printf("%s: test accuracy %.2f%%\n", name.c_str(), 100 * evaluate(model, mnist.test).accuracy);
         save_grid(out + "/" + name + "_methods.png", model, mnist.test, digits);
 
@@ -90,13 +125,6 @@ int run(const Flags& flags) {
     }
 
     // ---- a post: the text CNN, its words coloured by two methods -------------
-    DataSplits news = load_data("20news", InputKind::Sequence, limit > 0 ? limit : 0, [&] {
-        TextSettings t;
-        t.train_limit = limit;
-        return t;
-    }());
-    Model textcnn = train("textcnn", news.train, std::max(2, epochs / 2),
-                          {news.vocabulary.size(), news.text.length, news.train.classes});
     std::printf("textcnn: test accuracy %.2f%%\n", 100 * evaluate(textcnn, news.test).accuracy);
     const int post = std::min(5, news.test.count() - 1);
     Tensor ids = gather_batch(news.test, {post}, textcnn.input_shape);
