@@ -6,13 +6,11 @@
 // usage: 06_gradient_family [--epochs N] [--limit N] [--out DIR]
 #include <cmath>
 #include <cstdio>
-#include <exception>
-#include <functional>
 
 #include "app/program.hpp"
 #include "explain/explain.hpp"
-#include "nn/parallel.hpp"
 #include "training/loop.hpp"
+#include "training/side_by_side.hpp"
 #include "viz/html.hpp"
 #include "viz/png.hpp"
 
@@ -30,21 +28,6 @@ Model train(const std::string& name, const LabeledSet& data, int epochs, const M
     else opt = std::make_unique<Adam>(parameter_tensors(model.net), lr);
     fit(model, *opt, data, epochs);
     return model;
-}
-
-// Runs job(0) ... job(n - 1) side by side, one per core at a time (within a job the matrix products run on
-// its core alone); an error in any job is raised here, after all have ended.
-void side_by_side(int n, const std::function<void(int)>& job) {
-    std::vector<std::exception_ptr> errors(static_cast<size_t>(n));
-    parallel_for(n, [&](int k) {
-        try {
-            job(k);
-        } catch (...) {
-            errors[size_t(k)] = std::current_exception();
-        }
-    });
-    for (const std::exception_ptr& e : errors)
-        if (e) std::rethrow_exception(e);
 }
 
 // Rows: digits; columns: the digit, then one heatmap per method.

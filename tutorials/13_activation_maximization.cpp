@@ -11,16 +11,14 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <exception>
-#include <functional>
 #include <optional>
 #include <tuple>
 
 #include "app/program.hpp"
 #include "explain/synthesis/prototypes.hpp"
-#include "nn/parallel.hpp"
 #include "training/generative.hpp"
 #include "training/loop.hpp"
+#include "training/side_by_side.hpp"
 #include "viz/png.hpp"
 
 using namespace gb;
@@ -51,21 +49,6 @@ double distance(const std::vector<float>& a, const std::vector<float>& b) {
     double d = 0;
     for (size_t i = 0; i < a.size(); ++i) d += double(a[i] - b[i]) * (a[i] - b[i]);
     return std::sqrt(d);
-}
-
-// Runs job(0) ... job(n - 1) side by side, one per core at a time (within a job the matrix products run on
-// its core alone); an error in any job is raised here, after all have ended.
-void side_by_side(int n, const std::function<void(int)>& job) {
-    std::vector<std::exception_ptr> errors(static_cast<size_t>(n));
-    parallel_for(n, [&](int k) {
-        try {
-            job(k);
-        } catch (...) {
-            errors[size_t(k)] = std::current_exception();
-        }
-    });
-    for (const std::exception_ptr& e : errors)
-        if (e) std::rethrow_exception(e);
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {

@@ -11,15 +11,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <exception>
-#include <functional>
 
 #include "app/program.hpp"
 #include "explain/explain.hpp"
 #include "nn/conv_layers.hpp"
 #include "nn/layers.hpp"
-#include "nn/parallel.hpp"
 #include "training/loop.hpp"
+#include "training/side_by_side.hpp"
 #include "viz/png.hpp"
 
 using namespace gb;
@@ -105,21 +103,6 @@ std::string spread(const std::vector<double>& v, double scale = 1.0, const char*
     s += std::string(" (") + one + "-";
     std::snprintf(one, sizeof one, format, scale * hi);
     return s + one + ")";
-}
-
-// Runs job(0) ... job(n - 1) side by side, one per core at a time (within a job the matrix products run on
-// its core alone); an error in any job is raised here, after all have ended.
-void side_by_side(int n, const std::function<void(int)>& job) {
-    std::vector<std::exception_ptr> errors(static_cast<size_t>(n));
-    parallel_for(n, [&](int k) {
-        try {
-            job(k);
-        } catch (...) {
-            errors[size_t(k)] = std::current_exception();
-        }
-    });
-    for (const std::exception_ptr& e : errors)
-        if (e) std::rethrow_exception(e);
 }
 
 int runner_up(const std::vector<float>& logits) {
