@@ -10,6 +10,7 @@
 #include "app/program.hpp"
 #include "explain/explain.hpp"
 #include "training/loop.hpp"
+#include "training/side_by_side.hpp"
 #include "viz/html.hpp"
 
 using namespace gb;
@@ -49,8 +50,14 @@ int run(const Flags& flags) {
     const int post = std::min(5, news.test.count() - 1);
     std::printf("test post %d, group %s:\n%s\n\n", post, news.class_names[size_t(news.test.labels[size_t(post)])].c_str(),
                 news.test_texts[size_t(post)].substr(0, 400).c_str());
-    for (std::string name : {"textcnn", "textlstm"}) {
-        Model model = train(name, news, epochs);
+    // The two models train side by side, one per core: the LSTM's steps are small products that gain
+    // little from a second core.
+    const std::vector<std::string> names{"textcnn", "textlstm"};
+    std::vector<Model> models(names.size());
+    side_by_side(int(names.size()), [&](int k) { models[size_t(k)] = train(names[size_t(k)], news, epochs); });
+    for (size_t k = 0; k < names.size(); ++k) {
+        const std::string& name = names[k];
+        Model& model = models[k];
         std::printf("%s, %d epochs: test accuracy %.2f%%\n", name.c_str(), epochs, 100 * evaluate(model, news.test).accuracy);
         Tensor ids = gather_batch(news.test, {post}, model.input_shape);
         // the predicted class and the runner-up

@@ -16,6 +16,7 @@
 #include "explain/evaluation/chunks.hpp"
 #include "explain/surrogate/lime.hpp"
 #include "training/loop.hpp"
+#include "training/side_by_side.hpp"
 #include "viz/html.hpp"
 #include "viz/png.hpp"
 
@@ -232,14 +233,15 @@ void lime_against_lrp(Model& model, const LabeledSet& test, int digits, const st
 }
 
 // ---- 2. a post ------------------------------------------------------------------------
-void post(int epochs, int limit, const std::string& out) {
-    TextSettings text;
-    text.train_limit = limit;
-    DataSplits news = load_data("20news", InputKind::Sequence, limit, text);
+Model trained_textcnn(const DataSplits& news, int epochs) {
     Model model = make_model("textcnn", 1, {news.vocabulary.size(), news.text.length, news.train.classes});
     embeddings_from_lsa(model, news.train, 1);  // as `glassbox train --model textcnn` trains it
     Adam adam(parameter_tensors(model.net), 0.001f);
     fit(model, adam, news.train, epochs);
+    return model;
+}
+
+void post(Model& model, const DataSplits& news, int epochs, const std::string& out) {
     std::printf("\ntextcnn, %d epochs: test accuracy %.2f%%\n", epochs, 100 * evaluate(model, news.test).accuracy);
     const int index = std::min(5, news.test.count() - 1);
     Tensor ids = gather_batch(news.test, {index}, model.input_shape);
@@ -291,12 +293,21 @@ int run(const Flags& flags) {
     std::string out = flags.text("out", "runs/11_lime");
     make_folder(out);
     DataSplits mnist = load_mnist_data(limit);
-    Model model = make_model("lenet", 1);  // as `glassbox train --model lenet` trains it
-    SGD sgd(parameter_tensors(model.net), 0.05f, 0.9f);
-    fit(model, sgd, mnist.train, epochs);
+    TextSettings text;
+    text.train_limit = limit;
+    DataSplits news = load_data("20news", InputKind::Sequence, limit, text);
+    Model model = make_model("lenet", 1), textcnn;
+    side_by_side(2, [&](int k) {  // the two models train side by side, one per core
+        if (k == 0) {
+            textcnn = trained_textcnn(news, text_epochs);
+        } else {
+            SGD sgd(parameter_tensors(model.net), 0.05f, 0.9f);  // as `glassbox train --model lenet` trains it
+            fit(model, sgd, mnist.train, epochs);
+        }
+    });
     std::printf("lenet, %d epochs: test accuracy %.2f%%\n\n", epochs, 100 * evaluate(model, mnist.test).accuracy);
     digit_step_by_step(model, mnist.test, out);
-    post(text_epochs, limit, out);
+    post(textcnn, news, text_epochs, out);
     wine();
     lime_against_lrp(model, mnist.test, digits, out);
     std::printf("\nwrote the pictures and post.html to %s\n", out.c_str());

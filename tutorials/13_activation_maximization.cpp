@@ -11,12 +11,14 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <tuple>
 
 #include "app/program.hpp"
 #include "explain/synthesis/prototypes.hpp"
 #include "training/generative.hpp"
 #include "training/loop.hpp"
+#include "training/side_by_side.hpp"
 #include "viz/png.hpp"
 
 using namespace gb;
@@ -66,25 +68,41 @@ int run(const Flags& flags) {
     for (int e = 0; e < train.count(); ++e)
         for (size_t i = 0; i < 784; ++i) mean[i] += train.dense[size_t(e) * 784 + i] / float(train.count());
 
-    // ---- the three models: the classifier, the expert, the generator -------------------
-    Model mlp = make_model("mlp", 1);
-    SGD sgd(parameter_tensors(mlp.net), 0.05f, 0.9f);
-    fit(mlp, sgd, train, epochs);
-    std::printf("mlp, %d epochs: test accuracy %.2f%%\n", epochs, 100 * evaluate(mlp, mnist.test).accuracy);
+    // ---- the three models: the classifier, the expert, the generator (and LeNet, for the last section) ----
+    // trained side by side, the slowest first
+    Model mlp = make_model("mlp", 1), lenet = make_model("lenet", 1);
+    int lenet_epochs = flags.whole("lenet-epochs", 2, 1, 1000);
     RbmSettings rbm_settings;
     rbm_settings.epochs = flags.whole("expert-epochs", rbm_settings.epochs, 1, 1000);
-    auto start = std::chrono::steady_clock::now();
-    Rbm rbm = train_rbm(train, rbm_settings);
-    std::printf("RBM expert (%d hidden, sigma %.1f), %d epochs of CD-1: %.1f s, test reconstruction error %.4f\n",
-                rbm.hidden(), rbm.sigma(), rbm_settings.epochs, seconds_since(start),
-                rbm.reconstruction_error(mnist.test.dense.data(), mnist.test.count()));
     VaeSettings vae_settings;
     vae_settings.epochs = flags.whole("generator-epochs", vae_settings.epochs, 1, 1000);
-    start = std::chrono::steady_clock::now();
+    Rbm rbm;
+    std::optional<Vae> generator;  // a Vae has no empty state
     GenerativeEpoch last;
-    Vae vae = train_vae(train, vae_settings, [&](const GenerativeEpoch& e) { last = e; });
+    double rbm_seconds = 0, vae_seconds = 0;
+    side_by_side(4, [&](int task) {
+        auto start = std::chrono::steady_clock::now();
+        if (task == 0) {
+            generator.emplace(train_vae(train, vae_settings, [&](const GenerativeEpoch& e) { last = e; }));
+            vae_seconds = seconds_since(start);
+        } else if (task == 1) {
+            rbm = train_rbm(train, rbm_settings);
+            rbm_seconds = seconds_since(start);
+        } else if (task == 2) {
+            SGD sgd(parameter_tensors(mlp.net), 0.05f, 0.9f);
+            fit(mlp, sgd, train, epochs);
+        } else {
+            SGD sgd(parameter_tensors(lenet.net), 0.05f, 0.9f);
+            fit(lenet, sgd, train, lenet_epochs);
+        }
+    });
+    Vae& vae = *generator;
+    std::printf("mlp, %d epochs: test accuracy %.2f%%\n", epochs, 100 * evaluate(mlp, mnist.test).accuracy);
+    std::printf("RBM expert (%d hidden, sigma %.1f), %d epochs of CD-1: %.1f s, test reconstruction error %.4f\n",
+                rbm.hidden(), rbm.sigma(), rbm_settings.epochs, rbm_seconds,
+                rbm.reconstruction_error(mnist.test.dense.data(), mnist.test.count()));
     std::printf("VAE generator (code %d), %d epochs: %.1f s, loss %.1f per digit (reconstruction %.1f, KL %.1f)\n\n",
-                vae.code, vae_settings.epochs, seconds_since(start), last.loss, last.reconstruction, last.kl);
+                vae.code, vae_settings.epochs, vae_seconds, last.loss, last.reconstruction, last.kl);
 
     const std::vector<Variant> variants{Variant::L2, Variant::Expert, Variant::Generator};
     auto options_for = [&](Variant v) {
@@ -123,7 +141,7 @@ int run(const Flags& flags) {
     for (Variant v : variants) {
         SynthesisOptions o = options_for(v);
         double min_p = 1, sum_density = 0, sum_nearest = 0, sum_norm = 0;
-        start = std::chrono::steady_clock::now();
+        auto start = std::chrono::steady_clock::now();
         for (int c = 0; c < 10; ++c) {
             o.unit = c;
             Prototype p = synthesize(mlp.net, mlp.input_shape, o);
@@ -206,10 +224,6 @@ int run(const Flags& flags) {
     save_rows(out + "/inversions.png", inverted);
 
     // ---- what LeNet's feature maps respond to --------------------------------------------------
-    int lenet_epochs = flags.whole("lenet-epochs", 2, 1, 1000);
-    Model lenet = make_model("lenet", 1);
-    SGD lenet_sgd(parameter_tensors(lenet.net), 0.05f, 0.9f);
-    fit(lenet, lenet_sgd, train, lenet_epochs);
     std::printf("\nlenet, %d epochs: test accuracy %.2f%%; each row: the inputs that maximize the mean of a feature\n"
                 "map (or a unit) of one layer, from noise around the mean digit\n", lenet_epochs,
                 100 * evaluate(lenet, mnist.test).accuracy);

@@ -17,6 +17,7 @@
 #include "nn/conv_layers.hpp"
 #include "nn/layers.hpp"
 #include "training/loop.hpp"
+#include "training/side_by_side.hpp"
 #include "viz/png.hpp"
 
 using namespace gb;
@@ -122,19 +123,34 @@ int run(const Flags& flags) {
     const LabeledSet& test = mnist.test;
     const int n = std::min(digits, test.count());
 
+    // The three models of every seed, trained side by side, the slowest first (Lp pooling, LeNet, the mlp).
+    const size_t runs = size_t(seeds);
+    std::vector<Model> lps(runs), lenets(runs), mlps(runs);
+    std::vector<double> accuracy_mlp(runs), accuracy_lenet(runs), accuracy_lp(runs);
+    side_by_side(3 * seeds, [&](int task) {
+        const size_t s = size_t(task) % runs;
+        const uint64_t seed = s + 1;
+        if (size_t(task) < runs) {
+            lps[s] = trained(lenet_lp(seed), mnist.train, epochs, 0.01f);  // like lenet-sum: a smaller step
+            accuracy_lp[s] = evaluate(lps[s], test).accuracy;
+        } else if (size_t(task) < 2 * runs) {
+            lenets[s] = trained(make_model("lenet", seed), mnist.train, epochs, 0.05f);
+            accuracy_lenet[s] = evaluate(lenets[s], test).accuracy;
+        } else {
+            mlps[s] = trained(make_model("mlp", seed), mnist.train, epochs, 0.05f);
+            accuracy_mlp[s] = evaluate(mlps[s], test).accuracy;
+        }
+    });
+
     // Figures measured per seed (the maps are drawn from the first seed's models).
-    std::vector<double> accuracy_mlp, accuracy_lenet, accuracy_lp, taylor_negative, taylor_residual, epsilon_negative,
-        rough_before, rough_after, window_share, filter_gap, lp_gap, contrast_negative;
+    std::vector<double> taylor_negative, taylor_residual, epsilon_negative, rough_before, rough_after, window_share,
+        filter_gap, lp_gap, contrast_negative;
     for (int seed = 1; seed <= seeds; ++seed) {
         const bool draw = seed == 1;
-        Model mlp = trained(make_model("mlp", uint64_t(seed)), mnist.train, epochs, 0.05f);
-        Model lenet = trained(make_model("lenet", uint64_t(seed)), mnist.train, epochs, 0.05f);
-        Model lp = trained(lenet_lp(uint64_t(seed)), mnist.train, epochs, 0.01f);  // like lenet-sum: a smaller step
-        accuracy_mlp.push_back(evaluate(mlp, test).accuracy);
-        accuracy_lenet.push_back(evaluate(lenet, test).accuracy);
-        accuracy_lp.push_back(evaluate(lp, test).accuracy);
+        const size_t s = size_t(seed - 1);
+        Model &mlp = mlps[s], &lenet = lenets[s], &lp = lps[s];
         std::printf("seed %d: test accuracy mlp %.2f%%, lenet %.2f%%, lenet with L2 pooling %.2f%%\n", seed,
-                    100 * accuracy_mlp.back(), 100 * accuracy_lenet.back(), 100 * accuracy_lp.back());
+                    100 * accuracy_mlp[s], 100 * accuracy_lenet[s], 100 * accuracy_lp[s]);
 
         // ---- Grad-CAM and guided Grad-CAM (Selvaraju et al. 2017) on LeNet ------------
         if (draw) {
