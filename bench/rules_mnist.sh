@@ -11,6 +11,8 @@
 # wall-clock seconds are the busy machine's; CPU = user + system seconds of the command):
 #   digit 1, DeepRED: fidelity 99.00%, accuracy 98.95%, 5 rules, 53 conditions (2450 terms before
 #     simplification), layer_fidelity [0.9986, 0.9955, 0.9793], 813 MB, 106 s CPU (extraction 1125 s wall)
+#     On the idle machine (load 0.7), the same command with --threads at its default (2 cores): the same rules,
+#     extraction 57.0 s, 58.6 s wall for the command, 99.1 s user, 833 MB resident.
 #   digit 1, pedagogical: 96.55%, 1 rule, 4 conditions, 776 MB, 17.5 s CPU
 #   digit 0, DeepRED: stopped at the cap of 20000 terms (substituting layer 1 into the pixels), 69.4 s CPU;
 #     at confidence 0.25 too (the rules over the pixels passed 20000 terms, 71.8 s CPU)
