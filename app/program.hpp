@@ -2,7 +2,6 @@
 // flags, and a one-line error instead of a crash.
 #pragma once
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -34,8 +33,6 @@ inline void check_writable(const std::string& path) {
 }
 
 // Creates the folder (and its parents) for a program's output.
-inline void make_folder(const std::string& path) {
-    if (std::system(("mkdir -p '" + path + "'").c_str()) != 0) throw Error("cannot create folder " + path);
-}
+void make_folder(const std::string& path);
 
 }  // namespace gb

@@ -2,6 +2,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -45,7 +46,7 @@ inline void write(const std::string& path, const std::string& bytes) {
 // A tiny MNIST folder <dir>/mnist with `n` images of rows x cols pixels in
 // both splits; pixel p of image i is (10 i + p) mod 256, its label i mod 10.
 inline void write_mnist(const TempDir& dir, int n, int rows, int cols, bool gz) {
-    (void)std::system(("mkdir -p '" + dir.path + "/mnist'").c_str());
+    std::filesystem::create_directories(dir.path + "/mnist");
     std::vector<uint8_t> pixels, labels;
     for (int i = 0; i < n; ++i) {
         for (int p = 0; p < rows * cols; ++p) pixels.push_back(uint8_t(10 * i + p));
@@ -120,7 +121,7 @@ inline std::string tar_bytes(const std::vector<TarEntry>& entries) {
 inline void write_tree(const std::string& root, const std::vector<std::pair<std::string, std::string>>& files) {
     for (const auto& [path, bytes] : files) {
         std::string full = root + "/" + path;
-        (void)std::system(("mkdir -p '" + full.substr(0, full.rfind('/')) + "'").c_str());
+        std::filesystem::create_directories(full.substr(0, full.rfind('/')));
         write(full, bytes);
     }
 }
@@ -149,7 +150,7 @@ inline std::string table_csv(int rows, int features, int classes) {
 
 // Writes table_csv(...) as <dir>/tabular/<file> (wine.csv or breast_cancer.csv).
 inline void write_table(const TempDir& dir, const std::string& file, int rows, int features, int classes) {
-    (void)std::system(("mkdir -p '" + dir.path + "/tabular'").c_str());
+    std::filesystem::create_directories(dir.path + "/tabular");
     write(dir / ("tabular/" + file), table_csv(rows, features, classes));
 }
 

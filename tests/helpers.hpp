@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include <cmath>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -80,7 +81,10 @@ struct TempDir {
         char name[] = "/tmp/glassbox-test-XXXXXX";
         path = mkdtemp(name);
     }
-    ~TempDir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
+    ~TempDir() {
+        std::error_code ignored;  // a destructor must not throw
+        std::filesystem::remove_all(path, ignored);
+    }
     std::string operator/(const std::string& name) const { return path + "/" + name; }
 };
 

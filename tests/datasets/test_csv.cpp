@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include <cmath>
+#include <filesystem>
 
 #include "datasets/csv.hpp"
 #include "fake_data.hpp"
@@ -113,7 +114,7 @@ struct DataFolder {
 
 TEST_CASE("a table by name is split by class, every 4th row to test, and standardised by the training rows", "[csv]") {
     TempDir dir;
-    (void)std::system(("mkdir -p '" + dir.path + "/tabular'").c_str());
+    std::filesystem::create_directories(dir.path + "/tabular");
     // rows 0-7; classes a (rows 1 3 4 6 7) and b (rows 0 2 5); feature y is constant
     write(dir / "tabular/wine.csv", "x,y,class\n1,5,b\n2,5,a\n3,5,b\n4,5,a\n5,5,a\n6,5,b\n7,5,a\n8,5,a\n");
     DataFolder folder(dir.path);

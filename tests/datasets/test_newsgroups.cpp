@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "datasets/newsgroups.hpp"
@@ -70,7 +71,7 @@ void write_archive(const TempDir& dir, const std::vector<std::pair<std::string, 
     entries[3].name = "./" + entries[3].name;
     entries.push_back({"20news-bydate-train/sci.space/link", "", '2'});
     entries.push_back({"20news-bydate-train/README", "not a post"});
-    (void)std::system(("mkdir -p '" + dir.path + "/20newsgroups'").c_str());
+    std::filesystem::create_directories(dir.path + "/20newsgroups");
     write(dir / "20newsgroups/20news-bydate.tar.gz", gzip_bytes(tar_bytes(entries)));
 }
 
@@ -302,7 +303,7 @@ TEST_CASE("a missing data set, group folder or group is a clear error", "[newsgr
 
     TempDir folders;
     write_folders(folders, corpus());
-    (void)std::system(("rm -rf '" + folders.path + "/20newsgroups/20news-bydate-test/rec.autos'").c_str());
+    std::filesystem::remove_all(folders.path + "/20newsgroups/20news-bydate-test/rec.autos");
     CHECK(load_newsgroups(folders.path, true).size() == 23);
     CHECK_THROWS_WITH(load_newsgroups(folders.path, false),
                       Catch::Contains("20news-bydate-test has no folder rec.autos (it holds 19 of the 20 groups)"));
