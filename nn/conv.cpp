@@ -19,17 +19,18 @@ struct ConvShape {
     size_t image() const { return size_t(C) * H * W; }      // values of one input image
 };
 
-ConvShape check_shapes(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
+// The shapes of a 2-D convolution (a 1-D one passes its shapes with a height
+// of 1, and its own name for the message).
+ConvShape check_shapes(const Shape& x, const Shape& w, const Shape& bias, int stride, int padding, const char* op) {
     auto fail = [&](const std::string& why) {
-        throw Error("conv2d: input " + shape_str(x.shape()) + ", weight " + shape_str(w.shape()) + ", bias " +
-                    shape_str(bias.shape()) + ": " + why);
+        throw Error(std::string(op) + ": input " + shape_str(x) + ", weight " + shape_str(w) + ", bias " +
+                    shape_str(bias) + ": " + why);
     };
-    if (x.ndim() != 4 || w.ndim() != 4 || bias.ndim() != 1) fail("need (B, C, H, W), (O, C, KH, KW) and (O,)");
-    if (x.dim(1) != w.dim(1)) fail("the input has " + std::to_string(x.dim(1)) + " channels, the weight expects " +
-                                   std::to_string(w.dim(1)));
-    if (bias.dim(0) != w.dim(0)) fail("bias and weight disagree on the number of output channels");
+    if (x.size() != 4 || w.size() != 4 || bias.size() != 1) fail("need (B, C, H, W), (O, C, KH, KW) and (O,)");
+    if (x[1] != w[1]) fail("the input has " + std::to_string(x[1]) + " channels, the weight expects " + std::to_string(w[1]));
+    if (bias[0] != w[0]) fail("bias and weight disagree on the number of output channels");
     if (stride < 1 || padding < 0) fail("stride must be >= 1 and padding >= 0");
-    ConvShape s{x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3), stride, padding, 0, 0};
+    ConvShape s{x[0], x[1], x[2], x[3], w[0], w[2], w[3], stride, padding, 0, 0};
     s.OH = (s.H + 2 * padding - s.KH) / stride + 1;
     s.OW = (s.W + 2 * padding - s.KW) / stride + 1;
     if (s.H + 2 * padding < s.KH || s.W + 2 * padding < s.KW) fail("the kernel is larger than the padded input");
@@ -220,8 +221,12 @@ constexpr int kSlices = 8;
 // positions), where it takes dot products of rows instead. So outside that
 // case the patches are gathered straight into the transposed layout, rows_b =
 // cols_b^T = im2row(x_b), and dW += dy_b rows_b.
-Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
-    ConvShape s = check_shapes(x, w, bias, stride, padding);
+//
+// convolve() takes the shape apart from the tensors, so that conv1d runs on
+// its (B, C, L) input and (O, C, K) weight as images of height 1 without
+// copying them into 4-D tensors (the values sit in the same order).
+namespace {
+Tensor convolve(const char* op, const ConvShape& s, const Tensor& x, const Tensor& w, const Tensor& bias, Shape out_shape) {
     const size_t P = s.positions(), K = s.patch();
     std::vector<float> y = uninitialized_buffer(size_t(s.B) * s.O * P);  // (B, O, OH, OW), every value written below
     parallel_for(s.B, [&](int b) {
@@ -233,7 +238,7 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, 
         for (int o = 0; o < s.O; ++o) std::fill(yb + size_t(o) * P, yb + size_t(o + 1) * P, bias.data()[o]);
         gemm(false, false, s.O, int(P), int(K), 1.0f, w.data(), cols, 1.0f, yb);
     });
-    return make_result("conv2d", {s.B, s.O, s.OH, s.OW}, std::move(y), {&x, &w, &bias}, [x, w, bias, s, P, K](Node& self) {
+    return make_result(op, std::move(out_shape), std::move(y), {&x, &w, &bias}, [x, w, bias, s, P, K](Node& self) {
         const int slices = std::min(kSlices, s.B);
         const bool dots = gemm_takes_dots(s.O, int(K), int(P));
         std::vector<float> dw(size_t(slices) * s.O * K, 0.0f), db(size_t(slices) * s.O, 0.0f);
@@ -281,6 +286,12 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, 
         }
     });
 }
+}  // namespace
+
+Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
+    ConvShape s = check_shapes(x.shape(), w.shape(), bias.shape(), stride, padding, "conv2d");
+    return convolve("conv2d", s, x, w, bias, {s.B, s.O, s.OH, s.OW});
+}
 
 Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
     if (x.ndim() != 3 || w.ndim() != 3)
@@ -300,12 +311,12 @@ Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, 
                 for (int l = 0; l < L; ++l) gx[r * L + l] += self.grad[r * (L + 2 * padding) + padding + l];
         });
     }
-    Tensor y = conv2d(reshape(padded, {B, C, 1, L + 2 * padding}), reshape(w, {O, C, 1, K}), bias, stride, 0);
-    return reshape(y, {B, O, y.dim(3)});
+    ConvShape s = check_shapes(Shape{B, C, 1, L + 2 * padding}, Shape{O, w.dim(1), 1, K}, bias.shape(), stride, 0, "conv1d");
+    return convolve("conv1d", s, padded, w, bias, {B, O, s.OW});
 }
 
 Tensor conv2d_naive(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
-    ConvShape s = check_shapes(x, w, bias, stride, padding);
+    ConvShape s = check_shapes(x.shape(), w.shape(), bias.shape(), stride, padding, "conv2d");
     Tensor y(Shape{s.B, s.O, s.OH, s.OW});
     for (int b = 0; b < s.B; ++b)
         for (int o = 0; o < s.O; ++o)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <mutex>
 
@@ -170,6 +171,28 @@ void max_2x2_row(const float* __restrict top, const float* __restrict bottom, si
     }
 }
 
+// The index that a scan keeping the first strict maximum finds in row[0:n]
+// (ties go to the first; a NaN never wins, unless it is row[0], where such a
+// scan starts and stays). Done in two passes, which give the same index: the
+// largest value, over 16 independent lanes that the compiler turns into
+// vector instructions (a single scan waits on each comparison before the
+// next), then the first position that holds it.
+size_t first_argmax(const float* row, size_t n) {
+    if (!(row[0] == row[0])) return 0;
+    constexpr size_t kLanes = 16;
+    float lane[kLanes];
+    std::fill(lane, lane + kLanes, -std::numeric_limits<float>::infinity());
+    size_t l = 0;
+    for (; l + kLanes <= n; l += kLanes)
+        for (size_t k = 0; k < kLanes; ++k) lane[k] = row[l + k] > lane[k] ? row[l + k] : lane[k];
+    float max = row[0];
+    for (float v : lane) max = v > max ? v : max;
+    for (; l < n; ++l) max = row[l] > max ? row[l] : max;
+    size_t best = 0;
+    while (!(row[best] == max)) ++best;  // max is one of the values: found before n
+    return best;
+}
+
 }  // namespace
 
 Tensor max_pool2d(const Tensor& x, int k, int stride, Switches* switches) {
@@ -239,12 +262,10 @@ Tensor max_last_axis(const Tensor& x, Switches* switches) {
     if (x.ndim() < 1 || x.dim(-1) < 1) throw Error("max over the last axis: empty input " + shape_str(x.shape()));
     size_t L = size_t(x.dim(-1)), rows = x.numel() / L;
     std::vector<size_t> argmax = switch_buffers().take(rows);
-    for (size_t r = 0; r < rows; ++r) {
-        size_t best = r * L;
-        for (size_t l = 1; l < L; ++l)
-            if (x.data()[r * L + l] > x.data()[best]) best = r * L + l;
-        argmax[r] = best;
-    }
+    const float* px = x.data();
+    parallel_ranges(rows, 64, [&](size_t begin, size_t end) {
+        for (size_t r = begin; r < end; ++r) argmax[r] = r * L + first_argmax(px + r * L, L);
+    });
     Shape shape(x.shape().begin(), x.shape().end() - 1);
     return gather_max(x, shape, std::move(argmax), 1, "max_last_axis", switches);
 }

@@ -1,5 +1,9 @@
 // Convolution and pooling: the fast im2col path against the naive loops,
 // hand-computed values, and finite-difference gradient checks.
+#include <cmath>
+#include <limits>
+#include <utility>
+
 #include "helpers.hpp"
 #include "nn/conv.hpp"
 #include "nn/conv_layers.hpp"
@@ -154,6 +158,60 @@ TEST_CASE("transpose and embedding: values and gradients", "[conv][gradcheck]") 
     Tensor table = random_tensor({5, 3}, rng);  // the padding row gets no gradient
     embedding(table, Tensor(Shape{3}, {0, 1, 0}), 0).backward(std::vector<float>(9, 1.0f));
     CHECK(table.grad() == std::vector<float>{0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+}
+
+TEST_CASE("transpose of any two axes: each value where index arithmetic puts it", "[conv]") {
+    Rng rng(6);
+    Tensor x = random_tensor({3, 4, 5, 19}, rng);  // 19: the last axis does not fill the 16 x 16 tiles
+    for (auto [d0, d1] : std::vector<std::pair<int, int>>{{0, 1}, {0, 2}, {1, 3}, {2, 3}, {3, 2}, {-1, -2}}) {
+        Tensor y = transpose(x, d0, d1);
+        const int a = d0 < 0 ? d0 + 4 : d0, b = d1 < 0 ? d1 + 4 : d1;
+        std::vector<int> i(4);
+        size_t mismatches = 0;
+        for (i[0] = 0; i[0] < 3; ++i[0])
+            for (i[1] = 0; i[1] < 4; ++i[1])
+                for (i[2] = 0; i[2] < 5; ++i[2])
+                    for (i[3] = 0; i[3] < 19; ++i[3]) {
+                        std::vector<int> j = i;
+                        std::swap(j[size_t(a)], j[size_t(b)]);
+                        const float from = x.data()[((size_t(i[0]) * 4 + i[1]) * 5 + i[2]) * 19 + i[3]];
+                        const Shape& s = y.shape();
+                        mismatches += y.data()[((size_t(j[0]) * s[1] + j[1]) * s[2] + j[2]) * s[3] + j[3]] != from;
+                    }
+        INFO("axes " << d0 << ", " << d1);
+        CHECK(mismatches == 0);
+    }
+    check_gradients([](const Inputs& in) { return transpose(in[0], 0, 2); }, {random_tensor({2, 3, 4}, rng)});
+}
+
+TEST_CASE("max over the last axis: the first maximum, never a NaN unless it comes first", "[conv]") {
+    const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+    auto scan = [](const std::vector<float>& row) {  // the definition: keep the first strict maximum
+        size_t best = 0;
+        for (size_t l = 1; l < row.size(); ++l)
+            if (row[l] > row[best]) best = l;
+        return best;
+    };
+    Rng rng(7);
+    std::vector<std::vector<float>> rows{{1, 3, 3, 2}, {nan, 5, 6}, {2, nan, 7, nan}, {-inf, -inf}, {-1, -0.0f, 0.0f},
+                                         {nan, nan}, {4}};
+    for (int length : {15, 16, 17, 37, 400}) {  // around the 16 lanes, with ties among a few levels
+        std::vector<float> row(static_cast<size_t>(length));
+        for (float& v : row) v = float(int(rng.uniform() * 5));
+        rows.push_back(row);
+        row[size_t(length) / 2] = nan;
+        rows.push_back(row);
+    }
+    for (const std::vector<float>& row : rows) {
+        Tensor y = max_last_axis(Tensor(Shape{1, int(row.size())}, row));
+        const size_t expected = scan(row);
+        INFO("row of " << row.size() << ", the scan's index " << expected);
+        CHECK((y.item() == row[expected] || (std::isnan(y.item()) && std::isnan(row[expected]))));
+        Tensor x(Shape{1, int(row.size())}, row);
+        x.set_requires_grad();
+        max_last_axis(x).backward();  // the gradient lands on the chosen index only
+        for (size_t l = 0; l < row.size(); ++l) CHECK(x.grad()[l] == (l == expected ? 1.0f : 0.0f));
+    }
 }
 
 TEST_CASE("a small CNN and a small text CNN pass the gradient check end to end", "[conv][gradcheck]") {
