@@ -30,19 +30,6 @@ TraceStep trace_step(const std::string& layer, const Shape& shape, const std::ve
     return t;
 }
 
-InferenceScope::InferenceScope(Sequential& net) : net_(net), training_(net.training()) {
-    for (auto& np : net.parameters()) {
-        frozen_.push_back({np.second, np.second.requires_grad()});
-        np.second.set_requires_grad(false);
-    }
-    net.set_training(false);
-}
-
-InferenceScope::~InferenceScope() {
-    net_.set_training(training_);
-    for (auto& [p, flag] : frozen_) p.set_requires_grad(flag);
-}
-
 Tensor forward_until(Sequential& net, const Tensor& x, size_t stop) {
     InferenceScope inference(net);
     Tensor h = x.detach();

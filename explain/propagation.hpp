@@ -98,21 +98,6 @@ struct Propagation {
 Propagation propagate(Sequential& net, const Tensor& x, std::vector<int> targets, const Rule& rule,
                       bool trace = false, const Filter* filter = nullptr, size_t stop = 0, size_t start = 0);
 
-// Inference mode for its lifetime: Dropout off, and no parameter takes a
-// gradient (no weight gradients are built); both restored at the end.
-class InferenceScope {
-public:
-    explicit InferenceScope(Sequential& net);
-    ~InferenceScope();
-    InferenceScope(const InferenceScope&) = delete;
-    InferenceScope& operator=(const InferenceScope&) = delete;
-
-private:
-    Sequential& net_;
-    bool training_;
-    std::vector<std::pair<Tensor, bool>> frozen_;
-};
-
 // The output of layer stop - 1 for input x (stop = net.size(): the logits), in inference mode.
 Tensor forward_until(Sequential& net, const Tensor& x, size_t stop);
 

@@ -73,6 +73,31 @@ private:
     std::vector<std::unique_ptr<Module>> layers_;
 };
 
+// Inference mode for its lifetime: Dropout off, and no parameter takes a
+// gradient, so that a forward pass builds no graph and each layer's output
+// can be freed once the next layer has read it; both are restored at the end.
+class InferenceScope {
+public:
+    explicit InferenceScope(Sequential& net) : net_(net), training_(net.training()) {
+        for (auto& np : net.parameters()) {
+            frozen_.push_back({np.second, np.second.requires_grad()});
+            np.second.set_requires_grad(false);
+        }
+        net.set_training(false);
+    }
+    ~InferenceScope() {
+        net_.set_training(training_);
+        for (auto& [p, flag] : frozen_) p.set_requires_grad(flag);
+    }
+    InferenceScope(const InferenceScope&) = delete;
+    InferenceScope& operator=(const InferenceScope&) = delete;
+
+private:
+    Sequential& net_;
+    bool training_;
+    std::vector<std::pair<Tensor, bool>> frozen_;
+};
+
 // The parameter tensors alone, for an optimizer.
 inline std::vector<Tensor> parameter_tensors(Module& m) {
     std::vector<Tensor> ps;

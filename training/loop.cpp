@@ -100,7 +100,8 @@ void embeddings_from_lsa(Model& model, const LabeledSet& train, uint64_t seed) {
 
 EpochResult evaluate(Model& model, const LabeledSet& data, int batch_size) {
     auto start = std::chrono::steady_clock::now();
-    model.net.set_training(false);
+    model.net.set_training(false);  // and so it stays
+    InferenceScope inference(model.net);  // no graph meanwhile
     double loss_sum = 0;
     int correct = 0;
     std::vector<int> labels;
@@ -115,7 +116,8 @@ EpochResult evaluate(Model& model, const LabeledSet& data, int batch_size) {
 }
 
 std::vector<int> predict(Model& model, const LabeledSet& data, const std::vector<int>& indices) {
-    model.net.set_training(false);
+    model.net.set_training(false);  // and so it stays
+    InferenceScope inference(model.net);  // no graph meanwhile
     Tensor logits = model.net.forward(gather_batch(data, indices, model.input_shape));
     std::vector<int> classes;
     int c = logits.dim(1);

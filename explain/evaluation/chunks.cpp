@@ -64,7 +64,8 @@ Scores forward_scores(Sequential& net, const Tensor& x, const std::vector<int>& 
     if (targets.size() != B)
         throw Error("forward_scores: " + std::to_string(targets.size()) + " targets for " + std::to_string(B) + " examples");
     if (chunk == 0) chunk = examples_per_slice(net, x);
-    InferenceScope inference(net);  // no graph: each layer's output is freed once the next has read it
+    net.set_training(false);  // and so it stays
+    InferenceScope inference(net);  // no graph meanwhile: each layer's output is freed once the next has read it
     Scores s;
     for (size_t begin = 0; begin < B; begin += chunk) {
         const size_t end = std::min(B, begin + chunk);
