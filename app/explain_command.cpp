@@ -3,6 +3,7 @@
 // pictures, and a JSON summary.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include "app/cli.hpp"

@@ -2,6 +2,7 @@
 // on batches of 64 MNIST test images; prints one JSON line.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 #include "app/program.hpp"
 #include "explain/explain.hpp"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <string>
 
 #include "nn/buffers.hpp"
 #include "nn/gemm.hpp"
@@ -19,14 +20,13 @@ struct ConvShape {
     size_t image() const { return size_t(C) * H * W; }      // values of one input image
 };
 
-// The shapes of a 2-D convolution (a 1-D one passes its shapes with a height
-// of 1, and its own name for the message).
-ConvShape check_shapes(const Shape& x, const Shape& w, const Shape& bias, int stride, int padding, const char* op) {
-    auto fail = [&](const std::string& why) {
-        throw Error(std::string(op) + ": input " + shape_str(x) + ", weight " + shape_str(w) + ", bias " +
-                    shape_str(bias) + ": " + why);
-    };
-    if (x.size() != 4 || w.size() != 4 || bias.size() != 1) fail("need (B, C, H, W), (O, C, KH, KW) and (O,)");
+// The sizes of a convolution of images x (B, C, H, W) by kernels w (O, C,
+// KH, KW), checked; a 1-D convolution passes its shapes with a height of 1.
+// A message starts with `call`, which names the operation and the shapes
+// its caller was given.
+ConvShape check_shapes(const Shape& x, const Shape& w, const Shape& bias, int stride, int padding,
+                       const std::string& call) {
+    auto fail = [&](const std::string& why) { throw Error(call + ": " + why); };
     if (x[1] != w[1]) fail("the input has " + std::to_string(x[1]) + " channels, the weight expects " + std::to_string(w[1]));
     if (bias[0] != w[0]) fail("bias and weight disagree on the number of output channels");
     if (stride < 1 || padding < 0) fail("stride must be >= 1 and padding >= 0");
@@ -35,6 +35,14 @@ ConvShape check_shapes(const Shape& x, const Shape& w, const Shape& bias, int st
     s.OW = (s.W + 2 * padding - s.KW) / stride + 1;
     if (s.H + 2 * padding < s.KH || s.W + 2 * padding < s.KW) fail("the kernel is larger than the padded input");
     return s;
+}
+
+// "conv2d: input (1, 2, 5, 5), weight (3, 2, 3, 3), bias (3,)", or `need` too when a tensor has the wrong number of axes.
+std::string describe_call(const char* op, const Tensor& x, const Tensor& w, const Tensor& bias, int x_axes, const char* need) {
+    std::string call = std::string(op) + ": input " + shape_str(x.shape()) + ", weight " + shape_str(w.shape()) +
+                       ", bias " + shape_str(bias.shape());
+    if (x.ndim() != x_axes || w.ndim() != x_axes || bias.ndim() != 1) throw Error(call + ": need " + need);
+    return call;
 }
 
 // to[0:n] = from[0:n] and to[0:n] += from[0:n] for the rows of patch
@@ -289,15 +297,14 @@ Tensor convolve(const char* op, const ConvShape& s, const Tensor& x, const Tenso
 }  // namespace
 
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
-    ConvShape s = check_shapes(x.shape(), w.shape(), bias.shape(), stride, padding, "conv2d");
+    const std::string call = describe_call("conv2d", x, w, bias, 4, "(B, C, H, W), (O, C, KH, KW) and (O,)");
+    ConvShape s = check_shapes(x.shape(), w.shape(), bias.shape(), stride, padding, call);
     return convolve("conv2d", s, x, w, bias, {s.B, s.O, s.OH, s.OW});
 }
 
 Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
-    if (x.ndim() != 3 || w.ndim() != 3)
-        throw Error("conv1d: input " + shape_str(x.shape()) + " and weight " + shape_str(w.shape()) +
-                    " must be (B, C, L) and (O, C, K)");
-    if (padding < 0) throw Error("conv1d: padding must be >= 0");
+    const std::string call = describe_call("conv1d", x, w, bias, 3, "(B, C, L), (O, C, K) and (O,)");
+    if (padding < 0) throw Error(call + ": padding must be >= 0");
     // A 1-D convolution is a 2-D one on images of height 1 (no padding along the height).
     int B = x.dim(0), C = x.dim(1), L = x.dim(2), O = w.dim(0), K = w.dim(2);
     Tensor padded = x;
@@ -311,12 +318,13 @@ Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, 
                 for (int l = 0; l < L; ++l) gx[r * L + l] += self.grad[r * (L + 2 * padding) + padding + l];
         });
     }
-    ConvShape s = check_shapes(Shape{B, C, 1, L + 2 * padding}, Shape{O, w.dim(1), 1, K}, bias.shape(), stride, 0, "conv1d");
+    ConvShape s = check_shapes(Shape{B, C, 1, L + 2 * padding}, Shape{O, w.dim(1), 1, K}, bias.shape(), stride, 0, call);
     return convolve("conv1d", s, padded, w, bias, {B, O, s.OW});
 }
 
 Tensor conv2d_naive(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
-    ConvShape s = check_shapes(x.shape(), w.shape(), bias.shape(), stride, padding, "conv2d");
+    const std::string call = describe_call("conv2d", x, w, bias, 4, "(B, C, H, W), (O, C, KH, KW) and (O,)");
+    ConvShape s = check_shapes(x.shape(), w.shape(), bias.shape(), stride, padding, call);
     Tensor y(Shape{s.B, s.O, s.OH, s.OW});
     for (int b = 0; b < s.B; ++b)
         for (int o = 0; o < s.O; ++o)

@@ -48,12 +48,12 @@ declare -A tutorial_args=(
 slowest_first=(11_lime 12_rule_extraction 10_evaluating_explanations 06_gradient_family 16_model_validation)
 
 # Runs every tutorial that no lane has claimed yet. A lane claims a tutorial
-# by creating its folder in $scratch (mkdir is atomic), so each runs once:
+# by creating the folder $scratch/claimed-NAME (mkdir is atomic), so each runs once:
 # the second lane starts on them at once, the first joins when its own runs
 # are done, and the two end about together.
 tutorial_lane() {
     local lane=$1 name
-    for name in "${slowest_first[@]}" $(cd "$build/tutorials" && ls); do
+    for name in "${slowest_first[@]}" $(ls "$build/tutorials" 2> /dev/null); do
         [ -x "$build/tutorials/$name" ] && [ -f "$build/tutorials/$name" ] || continue
         mkdir "$scratch/claimed-$name" 2> /dev/null || continue
         if [ -z "${tutorial_args[$name]+set}" ]; then

@@ -6,6 +6,7 @@
 
 #include "datasets/lsa.hpp"
 #include "nn/buffers.hpp"
+#include "nn/module.hpp"
 #include "nn/ops.hpp"
 #include "nn/text_layers.hpp"
 #include "util/error.hpp"

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "explain/propagation.hpp"
+#include "nn/module.hpp"
 #include "util/error.hpp"
 
 namespace gb {

@@ -6,7 +6,7 @@
 #include <numeric>
 
 #include "explain/method.hpp"
-#include "explain/propagation.hpp"
+#include "nn/module.hpp"
 #include "util/error.hpp"
 
 namespace gb {

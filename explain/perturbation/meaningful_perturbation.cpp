@@ -6,7 +6,7 @@
 
 #include "explain/method.hpp"
 #include "explain/perturbation/extremal_perturbation.hpp"
-#include "explain/propagation.hpp"
+#include "nn/module.hpp"
 #include "util/error.hpp"
 
 namespace gb {

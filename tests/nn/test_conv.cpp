@@ -90,6 +90,13 @@ TEST_CASE("conv2d on a hand-computed example", "[conv]") {
     CHECK(conv2d(x, w, Tensor(Shape{1}, std::vector<float>{0}), 2, 1).values() == std::vector<float>{-1, -3, -7, -4});
     CHECK_THROWS_WITH(conv2d(x, Tensor(Shape{1, 2, 2, 2}), Tensor(Shape{1})), Catch::Contains("channels"));
     CHECK_THROWS_WITH(conv2d(x, Tensor(Shape{1, 1, 5, 5}), Tensor(Shape{1})), Catch::Contains("larger than"));
+    // conv1d speaks of the shapes it was given, not of the images of height 1 it convolves
+    CHECK_THROWS_WITH(conv1d(Tensor(Shape{2, 3, 6}), Tensor(Shape{4, 2, 3}), Tensor(Shape{4})),
+                      Catch::Contains("conv1d: input (2, 3, 6), weight (4, 2, 3), bias (4,): the input has 3 channels"));
+    CHECK_THROWS_WITH(conv1d(Tensor(Shape{2, 3, 6}), Tensor(Shape{4, 3, 3}), Tensor(Shape{4, 1})),
+                      Catch::Contains("need (B, C, L), (O, C, K) and (O,)"));
+    CHECK_THROWS_WITH(conv1d(Tensor(Shape{2, 3, 2}), Tensor(Shape{4, 3, 5}), Tensor(Shape{4}), 1, 1),
+                      Catch::Contains("larger than"));
 }
 
 TEST_CASE("conv2d and conv1d pass the gradient check", "[conv][gradcheck]") {
@@ -182,6 +189,15 @@ TEST_CASE("transpose of any two axes: each value where index arithmetic puts it"
         CHECK(mismatches == 0);
     }
     check_gradients([](const Inputs& in) { return transpose(in[0], 0, 2); }, {random_tensor({2, 3, 4}, rng)});
+    // the tiles of the last two axes: both over 16, neither a multiple of it
+    Tensor big = random_tensor({2, 17, 33}, rng);
+    Tensor t = transpose(big, 1, 2);
+    size_t wrong = 0;
+    for (int b = 0; b < 2; ++b)
+        for (int r = 0; r < 17; ++r)
+            for (int c = 0; c < 33; ++c) wrong += t.data()[(size_t(b) * 33 + c) * 17 + r] != big.data()[(size_t(b) * 17 + r) * 33 + c];
+    CHECK(wrong == 0);
+    check_gradients([](const Inputs& in) { return transpose(in[0], 2, 1); }, {random_tensor({2, 17, 18}, rng)});
 }
 
 TEST_CASE("max over the last axis: the first maximum, never a NaN unless it comes first", "[conv]") {
@@ -202,6 +218,17 @@ TEST_CASE("max over the last axis: the first maximum, never a NaN unless it come
         row[size_t(length) / 2] = nan;
         rows.push_back(row);
     }
+    // many rows at once (split among the threads), each the scan's choice
+    Tensor many = test::distinct_tensor({3, 70, 17}, rng);
+    many.data()[5 * 17] = nan;
+    Tensor maxima = max_last_axis(many);
+    size_t wrong = 0;
+    for (size_t r = 0; r < 210; ++r) {
+        const std::vector<float> row(many.data() + r * 17, many.data() + (r + 1) * 17);
+        const float got = maxima.data()[r], want = row[scan(row)];
+        wrong += !(got == want || (std::isnan(got) && std::isnan(want)));
+    }
+    CHECK(wrong == 0);
     for (const std::vector<float>& row : rows) {
         Tensor y = max_last_axis(Tensor(Shape{1, int(row.size())}, row));
         const size_t expected = scan(row);
