@@ -147,8 +147,7 @@ clean:
 # AddressSanitizer and UndefinedBehaviorSanitizer in their own folder, then
 # runs the unit tests and a few command-line runs under them
 # (tests/hardening/sanitize.sh); any report stops the run with an error.
-# Everything there builds at -O1, the tests too (not at TEST_OPT's -O0),
-# as it did before the tests moved to -O0.
+# Everything there builds at -O1, the tests too.
 SANITIZE_BUILD ?= build-asan
 SANITIZE_OPT   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 sanitize: deps
