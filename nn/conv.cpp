@@ -20,29 +20,41 @@ struct ConvShape {
     size_t image() const { return size_t(C) * H * W; }      // values of one input image
 };
 
+// A call of conv1d or conv2d as its caller made it, for error messages:
+// "conv2d: input (1, 2, 5, 5), weight (3, 2, 3, 3), bias (3,)". The text is
+// built only when a message needs it, not on every call.
+struct ConvCall {
+    const char* op;
+    const Tensor &x, &w, &bias;
+    [[noreturn]] void fail(const std::string& why) const {
+        throw Error(std::string(op) + ": input " + shape_str(x.shape()) + ", weight " + shape_str(w.shape()) +
+                    ", bias " + shape_str(bias.shape()) + ": " + why);
+    }
+    // x and w with `axes` axes each and a 1-D bias, or a message saying what is needed
+    void need_axes(int axes, const char* need) const {
+        if (x.ndim() != axes || w.ndim() != axes || bias.ndim() != 1) fail(std::string("need ") + need);
+    }
+};
+
 // The sizes of a convolution of images x (B, C, H, W) by kernels w (O, C,
 // KH, KW), checked; a 1-D convolution passes its shapes with a height of 1.
-// A message starts with `call`, which names the operation and the shapes
-// its caller was given.
-ConvShape check_shapes(const Shape& x, const Shape& w, const Shape& bias, int stride, int padding,
-                       const std::string& call) {
-    auto fail = [&](const std::string& why) { throw Error(call + ": " + why); };
-    if (x[1] != w[1]) fail("the input has " + std::to_string(x[1]) + " channels, the weight expects " + std::to_string(w[1]));
-    if (bias[0] != w[0]) fail("bias and weight disagree on the number of output channels");
-    if (stride < 1 || padding < 0) fail("stride must be >= 1 and padding >= 0");
+ConvShape check_shapes(const Shape& x, const Shape& w, const Shape& bias, int stride, int padding, const ConvCall& call) {
+    if (x[1] != w[1])
+        call.fail("the input has " + std::to_string(x[1]) + " channels, the weight expects " + std::to_string(w[1]));
+    if (bias[0] != w[0]) call.fail("bias and weight disagree on the number of output channels");
+    if (stride < 1 || padding < 0) call.fail("stride must be >= 1 and padding >= 0");
     ConvShape s{x[0], x[1], x[2], x[3], w[0], w[2], w[3], stride, padding, 0, 0};
     s.OH = (s.H + 2 * padding - s.KH) / stride + 1;
     s.OW = (s.W + 2 * padding - s.KW) / stride + 1;
-    if (s.H + 2 * padding < s.KH || s.W + 2 * padding < s.KW) fail("the kernel is larger than the padded input");
+    if (s.H + 2 * padding < s.KH || s.W + 2 * padding < s.KW) call.fail("the kernel is larger than the padded input");
     return s;
 }
 
-// "conv2d: input (1, 2, 5, 5), weight (3, 2, 3, 3), bias (3,)", or `need` too when a tensor has the wrong number of axes.
-std::string describe_call(const char* op, const Tensor& x, const Tensor& w, const Tensor& bias, int x_axes, const char* need) {
-    std::string call = std::string(op) + ": input " + shape_str(x.shape()) + ", weight " + shape_str(w.shape()) +
-                       ", bias " + shape_str(bias.shape());
-    if (x.ndim() != x_axes || w.ndim() != x_axes || bias.ndim() != 1) throw Error(call + ": need " + need);
-    return call;
+// conv2d's checks, for the fast kernel and the reference loops alike.
+ConvShape conv2d_shapes(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
+    const ConvCall call{"conv2d", x, w, bias};
+    call.need_axes(4, "(B, C, H, W), (O, C, KH, KW) and (O,)");
+    return check_shapes(x.shape(), w.shape(), bias.shape(), stride, padding, call);
 }
 
 // to[0:n] = from[0:n] and to[0:n] += from[0:n] for the rows of patch
@@ -297,14 +309,14 @@ Tensor convolve(const char* op, const ConvShape& s, const Tensor& x, const Tenso
 }  // namespace
 
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
-    const std::string call = describe_call("conv2d", x, w, bias, 4, "(B, C, H, W), (O, C, KH, KW) and (O,)");
-    ConvShape s = check_shapes(x.shape(), w.shape(), bias.shape(), stride, padding, call);
+    ConvShape s = conv2d_shapes(x, w, bias, stride, padding);
     return convolve("conv2d", s, x, w, bias, {s.B, s.O, s.OH, s.OW});
 }
 
 Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
-    const std::string call = describe_call("conv1d", x, w, bias, 3, "(B, C, L), (O, C, K) and (O,)");
-    if (padding < 0) throw Error(call + ": padding must be >= 0");
+    const ConvCall call{"conv1d", x, w, bias};
+    call.need_axes(3, "(B, C, L), (O, C, K) and (O,)");
+    if (padding < 0) call.fail("padding must be >= 0");
     // A 1-D convolution is a 2-D one on images of height 1 (no padding along the height).
     int B = x.dim(0), C = x.dim(1), L = x.dim(2), O = w.dim(0), K = w.dim(2);
     Tensor padded = x;
@@ -323,8 +335,7 @@ Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, 
 }
 
 Tensor conv2d_naive(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
-    const std::string call = describe_call("conv2d", x, w, bias, 4, "(B, C, H, W), (O, C, KH, KW) and (O,)");
-    ConvShape s = check_shapes(x.shape(), w.shape(), bias.shape(), stride, padding, call);
+    ConvShape s = conv2d_shapes(x, w, bias, stride, padding);
     Tensor y(Shape{s.B, s.O, s.OH, s.OW});
     for (int b = 0; b < s.B; ++b)
         for (int o = 0; o < s.O; ++o)
