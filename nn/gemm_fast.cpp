@@ -29,7 +29,9 @@ constexpr int MR = 6, NR = 16;  // 12 ymm accumulators
 #else
 constexpr int MR = 4, NR = 8;
 #endif
-constexpr int KC = 256, MC = 128, NC = 4096;
+// MC is a whole number of MR-tall panels (126 rows for MR = 6): a block of
+// op(A) is packed as ceil(mc / MR) panels into a buffer of MC x KC floats.
+constexpr int KC = 256, MC = 128 / MR * MR, NC = 4096;
 
 struct Matrix {  // op(X)[r][c] = x[r * ld + c], or x[c * ld + r] when trans
     const float* x;

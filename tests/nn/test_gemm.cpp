@@ -18,7 +18,8 @@ TEST_CASE("the fast GEMM equals the naive one on odd shapes", "[gemm]") {
     Rng rng(7);
     const int shapes[][3] = {{1, 1, 1},  {3, 5, 7},    {17, 33, 9},   {64, 300, 784}, {300, 784, 64},
                              {65, 1, 300}, {1, 257, 513}, {129, 70, 260}, {8, 32, 256},  {200, 130, 3},
-                             {6, 25, 784}, {16, 150, 100}, {5, 3, 1000}, {64, 64, 300}};  // small C, long K: dot products
+                             {6, 25, 784}, {16, 150, 100}, {5, 3, 1000}, {64, 64, 300},  // small C, long K: dot products
+                             {400, 40, 300}, {260, 300, 260}};  // full blocks of op(A): MC rows by KC
     for (auto& s : shapes) {
         int M = s[0], N = s[1], K = s[2];
         std::vector<float> A(size_t(M) * K), B(size_t(K) * N), C0(size_t(M) * N);
