@@ -10,17 +10,24 @@ build=${1:-build}
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
+# A run that hangs (a deadlock, or a crash handler waiting on a lock the
+# crash left held) fails after this many seconds instead of holding the
+# machine: the unit tests take about a minute, a smoke run under 20 s.
+UNIT_TIMEOUT=${UNIT_TIMEOUT:-1200}
+SMOKE_TIMEOUT=${SMOKE_TIMEOUT:-600}
+
 # smoke NAME COMMAND...: runs a program; passes if it exits 0 and, for
 # glassbox, ends its output with a JSON line. Prints one "smoke ok:" or
 # "smoke FAILED:" line, which the count at the end reads.
 smoke() {
     local name=$1; shift
     local start=$SECONDS
-    if "$@" > "$scratch/$lane.out" 2> "$scratch/$lane.err" &&
+    if timeout -k 10 "$SMOKE_TIMEOUT" "$@" > "$scratch/$lane.out" 2> "$scratch/$lane.err" &&
        { [[ $1 != */glassbox ]] || tail -1 "$scratch/$lane.out" | grep -q '^{.*}$'; }; then
         echo "smoke ok:     $name ($((SECONDS - start)) s)"
     else
         echo "smoke FAILED: $name: $*"
+        [ $((SECONDS - start)) -ge "$SMOKE_TIMEOUT" ] && echo "(stopped after $SMOKE_TIMEOUT s: SMOKE_TIMEOUT)"
         tail -5 "$scratch/$lane.err"
     fi
 }
@@ -68,8 +75,9 @@ tutorial_lane tutorials > "$scratch/tutorials.log" 2>&1 &
 tutorials_pid=$!
 lane=cli
 
-"$build/tests/run_tests" | tee "$scratch/unit.log"
+timeout -k 10 "$UNIT_TIMEOUT" "$build/tests/run_tests" | tee "$scratch/unit.log"
 unit_status=${PIPESTATUS[0]}
+{ [ "$unit_status" -eq 124 ] || [ "$unit_status" -eq 137 ]; } && echo "unit tests: stopped after $UNIT_TIMEOUT s (UNIT_TIMEOUT); the last test named above hangs"
 summary=$(grep -E "^(All tests passed|test cases:)" "$scratch/unit.log" | tail -1)
 if [[ $summary =~ ^All\ tests\ passed.*in\ ([0-9]+)\ test\ case ]]; then
     passed=${BASH_REMATCH[1]}; failed=0
