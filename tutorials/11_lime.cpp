@@ -4,7 +4,7 @@
 // moves with the kernel width and the number of samples; and LIME against LRP
 // under region perturbation. Read along with tutorials/11_lime.md.
 //
-// usage: 11_lime [--epochs N] [--text-epochs N] [--limit N] [--digits N] [--out DIR]
+// usage: 11_lime [--epochs N] [--text-epochs N] [--limit N] [--digits N] [--seeds N] [--out DIR]
 #include <algorithm>
 #include <cstdio>
 #include <functional>
@@ -53,9 +53,10 @@ size_t shared(const std::set<int>& a, const std::set<int>& b) {
 }
 
 // ---- 4. the same explanation again, with another seed or another kernel width ----
-// The top-5 features of seeds 1..10 at each number of samples: how many distinct sets, and how many
-// features two seeds share on average. Returns the results of seeds 1..5 at each size.
-std::vector<std::vector<LimeResult>> seeds(const std::string& what, const Explainer& lime,
+// The top-5 features of seeds 1..count (10 in the walkthrough) at each number of samples: how many
+// distinct sets, and how many features two seeds share on average. Returns the results of the first
+// five seeds at each size.
+std::vector<std::vector<LimeResult>> seeds(const std::string& what, const Explainer& lime, int count,
                                            const std::vector<int>& sizes = {100, 1000, 5000}) {
     std::vector<std::vector<LimeResult>> kept;
     for (int samples : sizes) {
@@ -63,7 +64,7 @@ std::vector<std::vector<LimeResult>> seeds(const std::string& what, const Explai
         std::vector<double> r2;
         double pairs = 0, overlap = 0;
         kept.emplace_back();
-        for (uint64_t seed = 1; seed <= 10; ++seed) {
+        for (uint64_t seed = 1; seed <= uint64_t(count); ++seed) {
             LimeSettings s;
             s.samples = samples, s.seed = seed;
             LimeResult r = lime(s);
@@ -76,9 +77,10 @@ std::vector<std::vector<LimeResult>> seeds(const std::string& what, const Explai
             for (size_t j = i + 1; j < tops.size(); ++j) overlap += double(shared(tops[i], tops[j])), pairs += 1;
             for (int f : tops[0]) if (!tops[i].count(f)) always.erase(f);
         }
-        std::printf("%s, %4d samples: %zu distinct top-5 sets in 10 seeds, two seeds share %.2f of 5 on average, "
-                    "%zu in all 10, mean R^2 %.3f\n", what.c_str(), samples,
-                    std::set<std::set<int>>(tops.begin(), tops.end()).size(), overlap / pairs, always.size(), mean(r2));
+        std::printf("%s, %4d samples: %zu distinct top-5 sets in %d seeds, two seeds share %.2f of 5 on average, "
+                    "%zu in all %d, mean R^2 %.3f\n", what.c_str(), samples,
+                    std::set<std::set<int>>(tops.begin(), tops.end()).size(), count, overlap / pairs, always.size(),
+                    count, mean(r2));
     }
     return kept;
 }
@@ -131,7 +133,7 @@ std::vector<float> neighbour(const float* x, const Segmentation& s, const double
 }
 
 // ---- 1. a digit, step by step; then section 4 on it ------------------------------------
-void digit_step_by_step(Model& model, const LabeledSet& test, const std::string& out) {
+void digit_step_by_step(Model& model, const LabeledSet& test, int seed_count, const std::string& out) {
     Tensor x = gather_batch(test, {0}, model.input_shape);  // (1, 1, 28, 28)
     const Scorer score = network_scorer(model.net);
     const int target = predict(model, test, {0})[0];
@@ -173,16 +175,21 @@ void digit_step_by_step(Model& model, const LabeledSet& test, const std::string&
     std::printf("\n");
     const Segmentation fine = slic(x.data(), 1, 28, 28, 40, 0.1f);
     const Explainer lime_slic = [&](const LimeSettings& o) { return lime_image(score, x, target, fine, true, 0, o); };
-    std::vector<std::vector<LimeResult>> runs = seeds("digit, quickshift", lime);  // 5 seeds at 100, 1000, 5000 samples
+    std::vector<std::vector<LimeResult>> runs = seeds("digit, quickshift", lime, seed_count);  // 5 seeds at 100, 1000, 5000 samples
     std::printf("SLIC: %d superpixels\n", fine.count);
-    for (auto& row : seeds("digit, SLIC", lime_slic)) runs.push_back(std::move(row));
-    std::vector<std::vector<float>> maps;
-    for (const auto& row : runs)
-        for (const LimeResult& one : row) maps.push_back(lime_map(one));
+    for (auto& row : seeds("digit, SLIC", lime_slic, seed_count)) runs.push_back(std::move(row));
     std::printf("\n");
-    for (const LimeResult& one : widths("digit", lime, 1000)) maps.push_back(lime_map(one));
-    std::vector<HeatmapRow> grid(maps.size() / 5, {x.data(), {}});
-    for (size_t m = 0; m < maps.size(); ++m) grid[m / 5].maps.push_back(maps[m].data());
+    runs.push_back(widths("digit", lime, 1000));
+    std::vector<std::vector<std::vector<float>>> maps;  // a row of the pictures per row of runs
+    for (const auto& row : runs) {
+        maps.emplace_back();
+        for (const LimeResult& one : row) maps.back().push_back(lime_map(one));
+    }
+    std::vector<HeatmapRow> grid;
+    for (const auto& row : maps) {
+        grid.push_back({x.data(), {}});
+        for (const auto& map : row) grid.back().maps.push_back(map.data());
+    }
     save_heatmap_grid(out + "/kernel_width.png", {grid.back()}, 28, 28, false, 3);
     grid.pop_back();
     save_heatmap_grid(out + "/seeds.png", grid, 28, 28, false, 3);
@@ -241,7 +248,7 @@ Model trained_textcnn(const DataSplits& news, int epochs) {
     return model;
 }
 
-void post(Model& model, const DataSplits& news, int epochs, const std::string& out) {
+void post(Model& model, const DataSplits& news, int epochs, int seed_count, const std::string& out) {
     std::printf("\ntextcnn, %d epochs: test accuracy %.2f%%\n", epochs, 100 * evaluate(model, news.test).accuracy);
     const int index = std::min(5, news.test.count() - 1);
     Tensor ids = gather_batch(news.test, {index}, model.input_shape);
@@ -258,11 +265,11 @@ void post(Model& model, const DataSplits& news, int epochs, const std::string& o
     const Scorer score = network_scorer(model.net);
     // not at 5000 samples: 50,000 more calls of the text CNN would add about half a minute
     const Explainer lime = [&](const LimeSettings& s) { return lime_text(score, ids, e.targets[0], o.input.words, s); };
-    seeds("post", lime, {100, 1000});
+    seeds("post", lime, seed_count, {100, 1000});
 }
 
 // ---- 3. a wine ------------------------------------------------------------------------
-void wine() {
+void wine(int seed_count) {
     DataSplits wines = load_data("wine", InputKind::Table);
     Model model = make_model("tab-mlp", 1, {0, 0, wines.train.classes, wines.table.count()});
     SGD sgd(parameter_tensors(model.net), 0.01f, 0.9f);  // as `glassbox train --model tab-mlp` trains it
@@ -283,13 +290,14 @@ void wine() {
     const Scorer score = network_scorer(model.net);
     const TableStatistics training{o.input.table_rows, o.input.table_names, o.input.table_mean, o.input.table_scale};
     const Explainer lime = [&](const LimeSettings& s) { return lime_tabular(score, row, e.targets[0], training, s); };
-    seeds("wine", lime);
+    seeds("wine", lime, seed_count);
     widths("wine", lime, 5000);
 }
 
 int run(const Flags& flags) {
     const int epochs = flags.whole("epochs", 2, 1, 1000), text_epochs = flags.whole("text-epochs", 1, 1, 1000);
     const int limit = flags.whole("limit", 0, 0, 60000), digits = flags.whole("digits", 100, 4, 10000);
+    const int seed_count = flags.whole("seeds", 10, 2, 100);
     std::string out = flags.text("out", "runs/11_lime");
     make_folder(out);
     DataSplits mnist = load_mnist_data(limit);
@@ -306,14 +314,14 @@ int run(const Flags& flags) {
         }
     });
     std::printf("lenet, %d epochs: test accuracy %.2f%%\n\n", epochs, 100 * evaluate(model, mnist.test).accuracy);
-    digit_step_by_step(model, mnist.test, out);
-    post(textcnn, news, text_epochs, out);
-    wine();
+    digit_step_by_step(model, mnist.test, seed_count, out);
+    post(textcnn, news, text_epochs, seed_count, out);
+    wine(seed_count);
     lime_against_lrp(model, mnist.test, digits, out);
     std::printf("\nwrote the pictures and post.html to %s\n", out.c_str());
     return 0;
 }
 
 int main(int argc, char** argv) {
-    return run_program("11_lime", argc, argv, {"epochs", "text-epochs", "limit", "digits", "out"}, run);
+    return run_program("11_lime", argc, argv, {"epochs", "text-epochs", "limit", "digits", "seeds", "out"}, run);
 }
