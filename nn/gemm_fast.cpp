@@ -6,8 +6,8 @@
 //       for each MR x NR tile of C:         micro_kernel: C_tile += alpha A_panel B_panel
 //
 // The micro-kernel keeps an MR x NR tile of C in registers and streams the
-// packed panels through it; it is written as plain loops over compile-time
-// sizes, which the compiler unrolls and vectorizes (build with -march=native).
+// packed panels through it; it is written in vectors of the machine's width
+// (GCC's vector extension, sized by -march=native) over compile-time sizes.
 // Panels are zero-padded, so edge tiles run the same kernel and store only
 // their valid part. Large products are split into column (or row) strips,
 // one per thread; each strip is computed exactly as it would be alone, so the
