@@ -175,7 +175,8 @@ void digit_step_by_step(Model& model, const LabeledSet& test, int seed_count, co
     std::printf("\n");
     const Segmentation fine = slic(x.data(), 1, 28, 28, 40, 0.1f);
     const Explainer lime_slic = [&](const LimeSettings& o) { return lime_image(score, x, target, fine, true, 0, o); };
-    std::vector<std::vector<LimeResult>> runs = seeds("digit, quickshift", lime, seed_count);  // 5 seeds at 100, 1000, 5000 samples
+    // runs: the first 5 seeds at 100, 1000, 5000 samples, with each segmentation
+    std::vector<std::vector<LimeResult>> runs = seeds("digit, quickshift", lime, seed_count);
     std::printf("SLIC: %d superpixels\n", fine.count);
     for (auto& row : seeds("digit, SLIC", lime_slic, seed_count)) runs.push_back(std::move(row));
     std::printf("\n");
