@@ -10,6 +10,11 @@
 //   gemm_naive  the triple loop, as an algorithmic reference (gemm_naive.cpp);
 //   gemm        blocked, packed and threaded, for speed (gemm_fast.cpp).
 // The tests check one against the other on odd shapes.
+//
+// gemm picks one of three ways to compute the product: dot products for a
+// small C over a long inner dimension (gemm_takes_dots), the sparse shortcut
+// where A or B is mostly zeros (gemm_sparse), and otherwise the blocked
+// kernel (gemm_blocked). The last two give the same bits.
 #pragma once
 
 namespace gb {
@@ -19,6 +24,19 @@ void gemm_naive(bool trans_a, bool trans_b, int M, int N, int K, float alpha, co
 
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B, float beta,
           float* C);
+
+// The blocked kernel alone, whatever the operands: what gemm computes when
+// neither shortcut applies.
+void gemm_blocked(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B,
+                  float beta, float* C);
+
+// Computes the product and returns true where it is large and op(A) (A not
+// transposed) or op(B) (B not transposed) has at most one nonzero in 16 and
+// the other operand is finite; leaving out the products with zeros, it gives
+// gemm_blocked's bits (gemm_sparse.cpp says why). Otherwise returns false
+// and leaves C as it was.
+bool gemm_sparse(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B,
+                 float beta, float* C);
 
 // True when gemm(false, true, M, N, K, ...), C = A B^T, takes dot products
 // of the rows of A and B, read in place: a small C over a long inner

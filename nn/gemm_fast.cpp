@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "nn/gemm.hpp"
+#include "nn/gemm_sums.hpp"
 #include "nn/parallel.hpp"
 
 namespace gb {
@@ -34,7 +35,7 @@ constexpr int MR = 4, NR = 8, VL = 4;
 #endif
 // MC is a whole number of MR-tall panels (126 rows for MR = 6): a block of
 // op(A) is packed as ceil(mc / MR) panels into a buffer of MC x KC floats.
-constexpr int KC = 256, MC = 128 / MR * MR, NC = 4096;
+constexpr int KC = kDepthBlock, MC = 128 / MR * MR, NC = 4096;
 
 struct Matrix {  // op(X)[r][c] = x[r * ld + c], or x[c * ld + r] when trans
     const float* x;
@@ -189,18 +190,6 @@ void gemm_serial(const Matrix& A, const Matrix& B, int M, int N, int K, float al
 // memory, and every step waits for a store and a load.
 constexpr int kDotLanes = 16;
 
-// acc + a * b as GCC compiles `acc += a * b` (it contracts the two into one
-// fused multiply-add where the machine has one), spelt out: in the unrolled
-// block GCC would contract some of them and not others, and the sums would
-// depend on the blocking after all.
-inline float multiply_add(float a, float b, float acc) {
-#ifdef FP_FAST_FMAF
-    return std::fma(a, b, acc);
-#else
-    return acc + a * b;
-#endif
-}
-
 template <int rows, int cols>
 void dot_block(int K, float alpha, const float* __restrict A, const float* __restrict B, float beta,
                float* __restrict C, int ldc) {
@@ -252,6 +241,13 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const fl
           float* C) {
     if (M <= 0 || N <= 0) return;
     if (!trans_a && trans_b && gemm_takes_dots(M, N, K)) return gemm_dots(M, N, K, alpha, A, B, beta, C);
+    if (gemm_sparse(trans_a, trans_b, M, N, K, alpha, A, B, beta, C)) return;
+    gemm_blocked(trans_a, trans_b, M, N, K, alpha, A, B, beta, C);
+}
+
+void gemm_blocked(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B,
+                  float beta, float* C) {
+    if (M <= 0 || N <= 0) return;
     Matrix a{A, trans_a ? M : K, trans_a};
     Matrix b{B, trans_b ? K : N, trans_b};
     int threads = thread_count();

@@ -1,5 +1,8 @@
 // The fast GEMM against the naive reference on odd shapes, every transpose
 // combination, and alpha/beta.
+#include <cstring>
+#include <limits>
+
 #include "helpers.hpp"
 #include "nn/gemm.hpp"
 
@@ -57,4 +60,71 @@ TEST_CASE("the fast GEMM gives bit-identical results on repeated runs", "[gemm]"
     gemm(false, false, M, N, K, 1.0f, A.data(), B.data(), 0.0f, C1.data());
     gemm(false, false, M, N, K, 1.0f, A.data(), B.data(), 0.0f, C2.data());
     CHECK(C1 == C2);
+}
+
+namespace {
+// A (rows x cols) matrix with about one nonzero in `spread`, in [-1, 1].
+std::vector<float> sparse_matrix(Rng& rng, int rows, int cols, int spread) {
+    std::vector<float> x(size_t(rows) * cols, 0.0f);
+    for (float& v : x)
+        if (rng.uniform(0, 1) < 1.0f / float(spread)) v = rng.uniform(-1, 1);
+    return x;
+}
+
+bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+}  // namespace
+
+TEST_CASE("the sparse shortcut gives the blocked kernel's bits", "[gemm]") {
+    Rng rng(9);
+    // {M, N, K}: a batch of bags of words times W^T, and the weight gradient;
+    // inner dimensions across several blocks of 256, and a partial last one.
+    const int shapes[][3] = {{64, 256, 2000}, {256, 2000, 64}, {40, 70, 777}, {300, 90, 513}};
+    for (auto& s : shapes) {
+        const int M = s[0], N = s[1], K = s[2];
+        for (int t = 0; t < 4; ++t) {
+            const bool ta = t & 1, tb = t & 2;
+            // The operand read along its rows is the sparse one: A where not
+            // transposed, else B where not transposed.
+            const bool sparse_a = !ta;
+            if (!sparse_a && tb) continue;
+            Rng draw(rng.next_u64());
+            std::vector<float> A = sparse_a ? sparse_matrix(draw, ta ? K : M, ta ? M : K, 50)
+                                            : std::vector<float>(size_t(M) * K);
+            std::vector<float> B = sparse_a ? std::vector<float>(size_t(K) * N) : sparse_matrix(draw, K, N, 50);
+            for (float& v : sparse_a ? B : A) v = draw.uniform(-1, 1);
+            std::vector<float> C0(size_t(M) * N);
+            for (float& v : C0) v = draw.uniform(-1, 1);
+            C0[0] = -0.0f, C0[1] = 0.0f;  // the signs of zero survive as in the blocked kernel
+            for (auto [alpha, beta] : {std::pair{1.0f, 0.0f}, std::pair{1.0f, 1.0f}, std::pair{-2.0f, 0.25f},
+                                       std::pair{0.5f, -1.0f}}) {
+                INFO("M " << M << " N " << N << " K " << K << " trans_a " << ta << " trans_b " << tb << " alpha "
+                          << alpha << " beta " << beta);
+                std::vector<float> sparse = C0, blocked = C0, through_gemm = C0;
+                REQUIRE(gemm_sparse(ta, tb, M, N, K, alpha, A.data(), B.data(), beta, sparse.data()));
+                gemm_blocked(ta, tb, M, N, K, alpha, A.data(), B.data(), beta, blocked.data());
+                gemm(ta, tb, M, N, K, alpha, A.data(), B.data(), beta, through_gemm.data());
+                CHECK(same_bits(sparse, blocked));
+                CHECK(same_bits(through_gemm, blocked));
+            }
+        }
+    }
+}
+
+TEST_CASE("the sparse shortcut declines dense operands and an infinite other operand", "[gemm]") {
+    Rng rng(10);
+    const int M = 64, N = 128, K = 1000;
+    std::vector<float> dense(size_t(M) * K), sparse = sparse_matrix(rng, M, K, 40), W(size_t(N) * K), C(size_t(M) * N, 7.0f);
+    for (float& v : dense) v = rng.uniform(-1, 1);
+    for (float& v : W) v = rng.uniform(-1, 1);
+    CHECK_FALSE(gemm_sparse(false, true, M, N, K, 1.0f, dense.data(), W.data(), 0.0f, C.data()));
+    CHECK(C == std::vector<float>(C.size(), 7.0f));  // untouched
+    // 0 * inf is NaN in the blocked kernel: a zero of the sparse operand
+    // meeting an infinite weight must not be left out.
+    W[3 * size_t(K) + 1] = std::numeric_limits<float>::infinity();
+    for (int i = 0; i < M; ++i) sparse[size_t(i) * K + 1] = 0.0f;
+    CHECK_FALSE(gemm_sparse(false, true, M, N, K, 1.0f, sparse.data(), W.data(), 0.0f, C.data()));
+    gemm(false, true, M, N, K, 1.0f, sparse.data(), W.data(), 0.0f, C.data());
+    CHECK(std::isnan(C[3]));
 }

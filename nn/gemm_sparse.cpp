@@ -1,0 +1,190 @@
+// The GEMM's sparse shortcut: where one operand is mostly zeros, leave out
+// the products with its zeros. A batch of tf-idf bags of words, densified,
+// is such an operand: a post uses a few hundred of 20,000 words, and the
+// first layer of bow-mlp would otherwise multiply 99% zeros, forward
+// (X W^T) and backward (dW = dY^T X).
+//
+// The result is the blocked kernel's (gemm_fast.cpp) to the bit. Both sum
+// as gemm_sums.hpp says: per block of kDepthBlock inner indices, from zero,
+// in increasing p, one fused multiply-add per product, then C + alpha * sum.
+// A product with a zero is +-0, and x + (+-0) = x for every x but a zero,
+// so leaving it out changes nothing once C holds no -0 that the blocked
+// kernel would turn into +0: each element first takes C + alpha * 0, as the
+// blocked kernel's first block gives it (a sum that starts at +0 and adds a
+// nonzero product is never -0, so no later step makes one). The one product
+// with a zero that is not +-0 is 0 * inf or 0 * NaN: the shortcut is taken
+// only where the other operand is finite.
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "nn/gemm.hpp"
+#include "nn/gemm_sums.hpp"
+#include "nn/parallel.hpp"
+
+namespace gb {
+namespace {
+
+// A matrix with at most one nonzero in kSparseDivisor counts as sparse.
+constexpr size_t kSparseDivisor = 16;
+
+// Compressed rows (CSR): the nonzeros of row r are value[k], in column
+// index[k], for k in [start[r], start[r + 1]), columns increasing.
+struct SparseRows {
+    std::vector<size_t> start;
+    std::vector<int> index;
+    std::vector<float> value;
+};
+
+// The nonzeros of a row-major (rows x cols) matrix, if it is sparse. Counts
+// row by row and gives up as soon as the rows read so far hold more than
+// their share (plus a quarter row, for one long post among short ones), so a
+// dense matrix costs the reading of one row.
+bool compress_if_sparse(const float* x, int rows, int cols, SparseRows& out) {
+    size_t nonzeros = 0;
+    for (int r = 0; r < rows; ++r) {
+        const float* row = x + size_t(r) * size_t(cols);
+        for (int c = 0; c < cols; ++c) nonzeros += row[c] != 0.0f;
+        if (nonzeros > size_t(r + 1) * size_t(cols) / kSparseDivisor + size_t(cols) / 4) return false;
+    }
+    out.start.assign(1, 0);
+    out.index.clear();
+    out.value.clear();
+    out.index.reserve(nonzeros);
+    out.value.reserve(nonzeros);
+    for (int r = 0; r < rows; ++r) {
+        const float* row = x + size_t(r) * size_t(cols);
+        for (int c = 0; c < cols; ++c)
+            if (row[c] != 0.0f) {
+                out.index.push_back(c);
+                out.value.push_back(row[c]);
+            }
+        out.start.push_back(out.index.size());
+    }
+    return true;
+}
+
+bool all_finite(const float* x, size_t n) {
+    uint32_t not_finite = 0;  // exponent bits all ones: inf or NaN
+    for (size_t k = 0; k < n; ++k) {
+        uint32_t bits;
+        std::memcpy(&bits, x + k, sizeof bits);
+        not_finite |= (bits & 0x7f800000u) == 0x7f800000u;
+    }
+    return not_finite == 0;
+}
+
+// Row i of C before any product: beta C, then + alpha * 0 (see the top).
+void start_row(float* c, int N, float alpha, float beta) {
+    for (int j = 0; j < N; ++j) c[j] = multiply_add(alpha, 0.0f, beta == 0.0f ? 0.0f : beta * c[j]);
+}
+
+// C = alpha A op(B) + beta C, A (M x K) given by its nonzeros. Row i of C is
+// a combination of the rows p of op(B) where A[i][p] is nonzero. With
+// trans_b those rows are columns of B, strided: they are first copied out,
+// for the columns some row of A uses (gathered[u] = op(B) row used[u]).
+void sparse_times_dense(const SparseRows& a, bool trans_b, int M, int N, int K, float alpha, const float* B,
+                        float beta, float* C) {
+    std::vector<float> gathered;
+    std::vector<int> slot;  // slot[p]: where row p of op(B) was copied to
+    if (trans_b) {
+        std::vector<int> used(a.index);
+        std::sort(used.begin(), used.end());
+        used.erase(std::unique(used.begin(), used.end()), used.end());
+        slot.assign(size_t(K), -1);
+        for (size_t u = 0; u < used.size(); ++u) slot[size_t(used[u])] = int(u);
+        gathered.resize(used.size() * size_t(N));
+        parallel_ranges(size_t(N), 64, [&](size_t begin, size_t end) {
+            for (size_t j = begin; j < end; ++j)
+                for (size_t u = 0; u < used.size(); ++u)
+                    gathered[u * size_t(N) + j] = B[j * size_t(K) + size_t(used[u])];
+        });
+    }
+    auto op_b_row = [&](int p) {
+        return trans_b ? gathered.data() + size_t(slot[size_t(p)]) * size_t(N) : B + size_t(p) * size_t(N);
+    };
+    parallel_ranges(size_t(M), 1, [&](size_t begin, size_t end) {
+        std::vector<float> sum(static_cast<size_t>(N));
+        for (size_t i = begin; i < end; ++i) {
+            float* c = C + i * size_t(N);
+            start_row(c, N, alpha, beta);
+            for (size_t k = a.start[i]; k < a.start[i + 1];) {  // one block of p at a time
+                const int block = a.index[k] / kDepthBlock;
+                std::fill(sum.begin(), sum.end(), 0.0f);
+                for (; k < a.start[i + 1] && a.index[k] / kDepthBlock == block; ++k) {
+                    const float value = a.value[k], *b = op_b_row(a.index[k]);
+                    for (int j = 0; j < N; ++j) sum[size_t(j)] = multiply_add(value, b[j], sum[size_t(j)]);
+                }
+                for (int j = 0; j < N; ++j) c[j] = multiply_add(alpha, sum[size_t(j)], c[j]);
+            }
+        }
+    });
+}
+
+// C = alpha op(A) B + beta C, B (K x N) given by its nonzeros. For each row i
+// of C and each block of p, the nonzeros of B's rows in the block are
+// spread over a compact sum (one slot per column some of them use), which
+// then goes into C.
+void dense_times_sparse(bool trans_a, const SparseRows& b, int M, int N, int K, float alpha, const float* A,
+                        float beta, float* C) {
+    struct Block {
+        int p0, p1;
+        std::vector<int> columns;  // the columns of C the block's nonzeros reach, increasing
+        std::vector<int> slot;     // for each nonzero of the block: its column's place in `columns`
+    };
+    std::vector<Block> blocks;
+    std::vector<int> place(size_t(N), -1);
+    for (int p0 = 0; p0 < K; p0 += kDepthBlock) {
+        Block block{p0, std::min(K, p0 + kDepthBlock), {}, {}};
+        const size_t first = b.start[size_t(block.p0)], last = b.start[size_t(block.p1)];
+        block.columns.assign(b.index.begin() + long(first), b.index.begin() + long(last));
+        std::sort(block.columns.begin(), block.columns.end());
+        block.columns.erase(std::unique(block.columns.begin(), block.columns.end()), block.columns.end());
+        for (size_t u = 0; u < block.columns.size(); ++u) place[size_t(block.columns[u])] = int(u);
+        for (size_t k = first; k < last; ++k) block.slot.push_back(place[size_t(b.index[k])]);
+        blocks.push_back(std::move(block));
+    }
+    parallel_ranges(size_t(M), 1, [&](size_t begin, size_t end) {
+        std::vector<float> sum;
+        for (size_t i = begin; i < end; ++i) {
+            float* c = C + i * size_t(N);
+            start_row(c, N, alpha, beta);
+            for (const Block& block : blocks) {
+                sum.assign(block.columns.size(), 0.0f);
+                const int* slot = block.slot.data();
+                for (int p = block.p0; p < block.p1; ++p) {
+                    const float a = trans_a ? A[size_t(p) * size_t(M) + i] : A[i * size_t(K) + size_t(p)];
+                    for (size_t k = b.start[size_t(p)]; k < b.start[size_t(p) + 1]; ++k, ++slot)
+                        sum[size_t(*slot)] = multiply_add(a, b.value[k], sum[size_t(*slot)]);
+                }
+                for (size_t u = 0; u < block.columns.size(); ++u) {
+                    float& out = c[block.columns[u]];
+                    out = multiply_add(alpha, sum[u], out);
+                }
+            }
+        }
+    });
+}
+
+}  // namespace
+
+bool gemm_sparse(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B,
+                 float beta, float* C) {
+    // A small product is not worth the look for zeros.
+    if (M <= 0 || N <= 0 || K <= 0 || double(M) * N * K < 262144.0) return false;
+    thread_local SparseRows sparse;
+    // op(A) read along its rows (A not transposed) and sparse: X W^T.
+    if (!trans_a && compress_if_sparse(A, M, K, sparse) && all_finite(B, size_t(K) * size_t(N))) {
+        sparse_times_dense(sparse, trans_b, M, N, K, alpha, B, beta, C);
+        return true;
+    }
+    // op(B) read along its rows (B not transposed) and sparse: dY^T X.
+    if (!trans_b && compress_if_sparse(B, K, N, sparse) && all_finite(A, size_t(M) * size_t(K))) {
+        dense_times_sparse(trans_a, sparse, M, N, K, alpha, A, beta, C);
+        return true;
+    }
+    return false;
+}
+
+}  // namespace gb
