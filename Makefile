@@ -39,8 +39,10 @@ $(BUILD)/%.o: %.cpp
 
 # The GEMM micro-kernel wants full-width AVX-512 registers where the CPU has them.
 $(BUILD)/nn/gemm_fast.o: override CXXFLAGS += -mprefer-vector-width=512
-# lets GCC vectorize the comparisons of max pooling (nn/pool.cpp); no value changes
-$(BUILD)/nn/pool.o: override CXXFLAGS += -fno-trapping-math
+# lets GCC vectorize the comparisons of max pooling (nn/pool.cpp) and the
+# clamping in the LSTM's exp (nn/lstm.cpp: without it, the gate loop stays
+# scalar, "control flow in loop"); no value changes
+$(BUILD)/nn/pool.o $(BUILD)/nn/lstm.o: override CXXFLAGS += -fno-trapping-math
 
 $(LIB): $(LIB_SRC:%.cpp=$(BUILD)/%.o)
 	@rm -f $@
