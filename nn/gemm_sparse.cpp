@@ -37,6 +37,17 @@ struct SparseRows {
     std::vector<float> value;
 };
 
+// True when the kRun floats from x are all +0 or -0: a quick test that lets
+// the copying below pass over runs of zeros, reading their bits 8 bytes at
+// a time (it says nothing of other values; `!= 0.0f` decides those).
+constexpr int kRun = 8;
+bool all_bits_zero(const float* x) {
+    uint64_t bits[kRun / 2], any = 0;
+    std::memcpy(bits, x, sizeof bits);
+    for (uint64_t b : bits) any |= b;
+    return (any & 0x7fffffff7fffffffull) == 0;  // every bit but the two signs
+}
+
 // The nonzeros of a row-major (rows x cols) matrix, if it is sparse. Counts
 // row by row and gives up as soon as the rows read so far hold more than
 // their share (plus a quarter row, for one long post among short ones), so a
@@ -55,11 +66,15 @@ bool compress_if_sparse(const float* x, int rows, int cols, SparseRows& out) {
     out.value.reserve(nonzeros);
     for (int r = 0; r < rows; ++r) {
         const float* row = x + size_t(r) * size_t(cols);
-        for (int c = 0; c < cols; ++c)
-            if (row[c] != 0.0f) {
-                out.index.push_back(c);
-                out.value.push_back(row[c]);
-            }
+        for (int c0 = 0; c0 < cols; c0 += kRun) {
+            const int c1 = std::min(cols, c0 + kRun);
+            if (c1 - c0 == kRun && all_bits_zero(row + c0)) continue;
+            for (int c = c0; c < c1; ++c)
+                if (row[c] != 0.0f) {
+                    out.index.push_back(c);
+                    out.value.push_back(row[c]);
+                }
+        }
         out.start.push_back(out.index.size());
     }
     return true;
