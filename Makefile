@@ -37,22 +37,32 @@ $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -c $< -o $@
 
-# The standard headers, parsed once into a precompiled header
-# (util/precompiled.hpp says which and why) that every file of the library,
-# the command line, the tutorials and the benchmarks takes as its first
-# include (-include), but those built with flags of their own below, for
-# which GCC would not take it. Builds a third faster; with clang, or
-# PRECOMPILE=no, the files are compiled as they are.
+# $(call precompiled_header,SOURCE,HEADER,OBJECTS): GCC parses SOURCE once
+# into HEADER.gch, and each of OBJECTS takes it as its first include
+# (-include HEADER). The objects must be built with the flags of the header
+# (GCC refuses a precompiled header made with other code-generation flags).
+# clang's precompiled headers work differently, so with clang nothing is
+# precompiled.
+COMPILER_IS_CLANG := $(findstring clang,$(shell $(CXX) --version 2>/dev/null | head -1))
+define precompiled_header
+ifeq ($(COMPILER_IS_CLANG),)
+$(2).gch: $(1)
+	@mkdir -p $$(dir $$@)
+	$$(CXX) $$(CXXFLAGS) -x c++-header $$< -o $$@
+$(3): $(2).gch
+$(3): override private CXXFLAGS += -include $(2)
+endif
+endef
+
+# The standard headers (util/precompiled.hpp says which and why), for every
+# file of the library, the command line, the tutorials and the benchmarks
+# but those built with flags of their own below. Builds a third faster;
+# PRECOMPILE=no compiles the files as they are.
 PRECOMPILE ?= yes
-STD_PCH := $(BUILD)/precompiled.hpp
-ifeq ($(PRECOMPILE)$(findstring clang,$(shell $(CXX) --version 2>/dev/null | head -1)),yes)
+ifeq ($(PRECOMPILE),yes)
 STD_PCH_USERS := $(filter-out $(BUILD)/nn/gemm_fast.o $(BUILD)/nn/pool.o $(BUILD)/nn/lstm.o,\
     $(LIB_SRC:%.cpp=$(BUILD)/%.o)) $(BUILD)/app/main.o $(TUTORIALS:%=%.o) $(BENCH_BIN:%=%.o)
-$(STD_PCH).gch: util/precompiled.hpp
-	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) -x c++-header $< -o $@
-$(STD_PCH_USERS): $(STD_PCH).gch
-$(STD_PCH_USERS): override private CXXFLAGS += -include $(STD_PCH)
+$(eval $(call precompiled_header,util/precompiled.hpp,$(BUILD)/precompiled.hpp,$(STD_PCH_USERS)))
 endif
 
 # The GEMM micro-kernel wants full-width AVX-512 registers where the CPU has them.
@@ -88,13 +98,7 @@ TEST_OPT  ?= -O0
 TEST_OBJ  := $(filter-out $(BUILD)/tests/main.o,$(TEST_SRC:%.cpp=$(BUILD)/%.o))
 CATCH_PCH := $(BUILD)/tests/catch_header.hpp
 $(BUILD)/tests/%.o $(CATCH_PCH).gch: override CXXFLAGS += $(TEST_OPT)
-ifeq ($(findstring clang,$(shell $(CXX) --version 2>/dev/null | head -1)),)
-$(CATCH_PCH).gch: tests/catch_header.hpp
-	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) -x c++-header $< -o $@
-$(TEST_OBJ): $(CATCH_PCH).gch
-$(TEST_OBJ): override private CXXFLAGS += -include $(CATCH_PCH)
-endif
+$(eval $(call precompiled_header,tests/catch_header.hpp,$(CATCH_PCH),$(TEST_OBJ)))
 
 $(TEST_BIN): $(TEST_SRC:%.cpp=$(BUILD)/%.o) $(LIB)
 	$(CXX) $(CXXFLAGS) $^ $(LDLIBS) -o $@
