@@ -30,11 +30,11 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const fl
 void gemm_blocked(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B,
                   float beta, float* C);
 
-// Computes the product and returns true where it is large and op(A) (A not
-// transposed) or op(B) (B not transposed) has at most one nonzero in 16 and
-// the other operand is finite; leaving out the products with zeros, it gives
-// gemm_blocked's bits (gemm_sparse.cpp says why). Otherwise returns false
-// and leaves C as it was.
+// Computes the product and returns true where it is large, op(A) (A not
+// transposed) or op(B) (B not transposed) has about one nonzero in 16 or
+// fewer (counted row by row, see gemm_sparse.cpp), and the other operand is
+// finite; leaving out the products with zeros, it gives gemm_blocked's bits
+// (gemm_sparse.cpp says why). Otherwise returns false and leaves C as it was.
 bool gemm_sparse(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B,
                  float beta, float* C);
 
