@@ -190,6 +190,18 @@ void gemm_serial(const Matrix& A, const Matrix& B, int M, int N, int K, float al
 // memory, and every step waits for a store and a load.
 constexpr int kDotLanes = 16;
 
+// acc + a * b as GCC compiles `acc += a * b` (it contracts the two into one
+// fused multiply-add where the machine has one), spelt out: in the unrolled
+// block GCC would contract some of them and not others, and the sums would
+// depend on the blocking after all.
+inline float multiply_add(float a, float b, float acc) {
+#ifdef FP_FAST_FMAF
+    return std::fma(a, b, acc);
+#else
+    return acc + a * b;
+#endif
+}
+
 template <int rows, int cols>
 void dot_block(int K, float alpha, const float* __restrict A, const float* __restrict B, float beta,
                float* __restrict C, int ldc) {

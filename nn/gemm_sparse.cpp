@@ -6,7 +6,7 @@
 //
 // The result is the blocked kernel's (gemm_fast.cpp) to the bit. Both sum
 // as gemm_sums.hpp says: per block of kDepthBlock inner indices, from zero,
-// in increasing p, one fused multiply-add per product, then C + alpha * sum.
+// in increasing p, `sum += a * b` per product, then `C += alpha * sum`.
 // A product with a zero is +-0, and x + (+-0) = x for every x but a zero,
 // so leaving it out changes nothing once C holds no -0 that the blocked
 // kernel would turn into +0: each element first takes C + alpha * 0, as the
@@ -92,7 +92,10 @@ bool all_finite(const float* x, size_t n) {
 
 // Row i of C before any product: beta C, then + alpha * 0 (see the top).
 void start_row(float* c, int N, float alpha, float beta) {
-    for (int j = 0; j < N; ++j) c[j] = multiply_add(alpha, 0.0f, beta == 0.0f ? 0.0f : beta * c[j]);
+    for (int j = 0; j < N; ++j) {
+        c[j] = beta == 0.0f ? 0.0f : beta * c[j];
+        c[j] += alpha * 0.0f;
+    }
 }
 
 // C = alpha A op(B) + beta C, A (M x K) given by its nonzeros. Row i of C is
@@ -129,9 +132,9 @@ void sparse_times_dense(const SparseRows& a, bool trans_b, int M, int N, int K, 
                 std::fill(sum.begin(), sum.end(), 0.0f);
                 for (; k < a.start[i + 1] && a.index[k] / kDepthBlock == block; ++k) {
                     const float value = a.value[k], *b = op_b_row(a.index[k]);
-                    for (int j = 0; j < N; ++j) sum[size_t(j)] = multiply_add(value, b[j], sum[size_t(j)]);
+                    for (int j = 0; j < N; ++j) sum[size_t(j)] += value * b[j];
                 }
-                for (int j = 0; j < N; ++j) c[j] = multiply_add(alpha, sum[size_t(j)], c[j]);
+                for (int j = 0; j < N; ++j) c[j] += alpha * sum[size_t(j)];
             }
         }
     });
@@ -171,11 +174,10 @@ void dense_times_sparse(bool trans_a, const SparseRows& b, int M, int N, int K, 
                 for (int p = block.p0; p < block.p1; ++p) {
                     const float a = trans_a ? A[size_t(p) * size_t(M) + i] : A[i * size_t(K) + size_t(p)];
                     for (size_t k = b.start[size_t(p)]; k < b.start[size_t(p) + 1]; ++k, ++slot)
-                        sum[size_t(*slot)] = multiply_add(a, b.value[k], sum[size_t(*slot)]);
+                        sum[size_t(*slot)] += a * b.value[k];
                 }
                 for (size_t u = 0; u < block.columns.size(); ++u) {
-                    float& out = c[block.columns[u]];
-                    out = multiply_add(alpha, sum[u], out);
+                    c[block.columns[u]] += alpha * sum[u];
                 }
             }
         }

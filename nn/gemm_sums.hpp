@@ -1,27 +1,19 @@
-// gemm_sums.hpp: how the fast GEMM adds up its products, shared by its two
-// implementation files (gemm_fast.cpp, gemm_sparse.cpp) so that both give
-// the same bits.
+// gemm_sums.hpp: how the fast GEMM adds up its products, shared by its
+// blocked kernel (gemm_fast.cpp) and its sparse shortcut (gemm_sparse.cpp),
+// which must give the same bits.
 //
 // The inner dimension is summed in blocks of kDepthBlock indices p: within a
 // block each element of C gets a sum that starts at zero and adds its
-// products in increasing p, one fused multiply-add each; the block's sum s
-// then goes into C as C + alpha * s, again one fused multiply-add.
+// products in increasing p; the block's sum s then goes into C as
+// C += alpha * s. Both files write each step as that same plain expression
+// (`sum += a * b`, `C += alpha * s`) and leave it to the compiler to fuse it
+// into one multiply-add, as GCC does from -O2 on where the machine has FMA
+// (and does not at -O1): spelt out with std::fma in one file and not in the
+// other, the two would differ in builds that do not fuse.
 #pragma once
-#include <cmath>
 
 namespace gb {
 
 constexpr int kDepthBlock = 256;
-
-// acc + a * b as GCC compiles `acc += a * b` (it contracts the two into one
-// fused multiply-add where the machine has one), spelt out: in unrolled or
-// hand-written loops GCC would contract some of them and not others.
-inline float multiply_add(float a, float b, float acc) {
-#ifdef FP_FAST_FMAF
-    return std::fma(a, b, acc);
-#else
-    return acc + a * b;
-#endif
-}
 
 }  // namespace gb
