@@ -56,7 +56,7 @@ endef
 
 # The standard headers (util/precompiled.hpp says which and why), for every
 # file of the library, the command line, the tutorials and the benchmarks
-# but those built with flags of their own below. Builds a third faster;
+# but those built with flags of their own below. Builds take a quarter less time;
 # PRECOMPILE=no compiles the files as they are.
 PRECOMPILE ?= yes
 ifeq ($(PRECOMPILE),yes)

@@ -1,7 +1,7 @@
 // The source of the precompiled header of the library, the command line and
 // the tutorials (see the Makefile): the standard headers that most of their
 // files include, directly or through the library's headers. Reading them
-// takes a compiler about a second, half of the compile time of a typical
+// takes a compiler about a second, nearly half the compile time of a typical
 // file at -O3; precompiled, they are read once per build. Every file still
 // includes what it uses, and builds the same without this header.
 #include <algorithm>
