@@ -90,6 +90,14 @@ bool all_finite(const float* x, size_t n) {
     return not_finite == 0;
 }
 
+// The values of [first, last), increasing, each once.
+std::vector<int> sorted_distinct(std::vector<int>::const_iterator first, std::vector<int>::const_iterator last) {
+    std::vector<int> values(first, last);
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    return values;
+}
+
 // Row i of C before any product: beta C, then + alpha * 0 (see the top).
 void start_row(float* c, int N, float alpha, float beta) {
     for (int j = 0; j < N; ++j) {
@@ -107,9 +115,7 @@ void sparse_times_dense(const SparseRows& a, bool trans_b, int M, int N, int K, 
     std::vector<float> gathered;
     std::vector<int> slot;  // slot[p]: where row p of op(B) was copied to
     if (trans_b) {
-        std::vector<int> used(a.index);
-        std::sort(used.begin(), used.end());
-        used.erase(std::unique(used.begin(), used.end()), used.end());
+        const std::vector<int> used = sorted_distinct(a.index.begin(), a.index.end());
         slot.assign(size_t(K), -1);
         for (size_t u = 0; u < used.size(); ++u) slot[size_t(used[u])] = int(u);
         gathered.resize(used.size() * size_t(N));
@@ -154,11 +160,9 @@ void dense_times_sparse(bool trans_a, const SparseRows& b, int M, int N, int K, 
     std::vector<Block> blocks;
     std::vector<int> place(size_t(N), -1);
     for (int p0 = 0; p0 < K; p0 += kDepthBlock) {
-        Block block{p0, std::min(K, p0 + kDepthBlock), {}, {}};
-        const size_t first = b.start[size_t(block.p0)], last = b.start[size_t(block.p1)];
-        block.columns.assign(b.index.begin() + long(first), b.index.begin() + long(last));
-        std::sort(block.columns.begin(), block.columns.end());
-        block.columns.erase(std::unique(block.columns.begin(), block.columns.end()), block.columns.end());
+        const int p1 = std::min(K, p0 + kDepthBlock);
+        const size_t first = b.start[size_t(p0)], last = b.start[size_t(p1)];
+        Block block{p0, p1, sorted_distinct(b.index.begin() + long(first), b.index.begin() + long(last)), {}};
         for (size_t u = 0; u < block.columns.size(); ++u) place[size_t(block.columns[u])] = int(u);
         for (size_t k = first; k < last; ++k) block.slot.push_back(place[size_t(b.index[k])]);
         blocks.push_back(std::move(block));
