@@ -92,16 +92,37 @@ $(BUILD)/tests/%.o: override CXXFLAGS += -Itests
 # take twice as long to compile for nothing (-O1: 12 s more of CPU for all the
 # test files, for 0.6 s less of running them). Catch2 is one header of 18,000
 # lines; with GCC it is parsed once into a precompiled header, which every
-# test file takes as its first include (-include); tests/main.cpp defines the
+# test unit takes as its first include (-include); tests/main.cpp defines the
 # runner and includes Catch2 by itself.
-TEST_OPT  ?= -O0
-TEST_OBJ  := $(filter-out $(BUILD)/tests/main.o,$(TEST_SRC:%.cpp=$(BUILD)/%.o))
-CATCH_PCH := $(BUILD)/tests/catch_header.hpp
+#
+# The test files of a folder compile together, as one unit: a generated file,
+# $(BUILD)/tests/nn/all_tests.cpp for tests/nn, includes them one after the
+# other. The code that all of them instantiate (Catch2's assertion templates,
+# the library's inline functions) is then compiled once per folder instead of
+# once per file: the test files took 112 s of CPU as 51 units, 14.7 s -> 5.9 s
+# for the 11 files of tests/nn. So the helpers of two test files of a folder
+# must have different names. The generated file is rewritten only when the
+# folder's list of test files changes.
+TEST_OPT     ?= -O0
+TEST_FOLDERS := $(sort $(patsubst %/,%,$(dir $(filter-out tests/main.cpp,$(TEST_SRC)))))
+TEST_UNITS   := $(TEST_FOLDERS:%=$(BUILD)/%/all_tests.cpp)
+TEST_OBJ     := $(TEST_UNITS:.cpp=.o)
+CATCH_PCH    := $(BUILD)/tests/catch_header.hpp
 $(BUILD)/tests/%.o $(CATCH_PCH).gch: override CXXFLAGS += $(TEST_OPT)
 $(eval $(call precompiled_header,tests/catch_header.hpp,$(CATCH_PCH),$(TEST_OBJ)))
 
-$(TEST_BIN): $(TEST_SRC:%.cpp=$(BUILD)/%.o) $(LIB)
+$(TEST_UNITS): $(BUILD)/%/all_tests.cpp: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#include "%s"\n' $(sort $(wildcard $*/*.cpp)) > $@.new
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+
+$(TEST_OBJ): %.o: %.cpp
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(TEST_BIN): $(BUILD)/tests/main.o $(TEST_OBJ) $(LIB)
 	$(CXX) $(CXXFLAGS) $^ $(LDLIBS) -o $@
+
+FORCE:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
@@ -161,7 +182,7 @@ bench:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps data test demo bench clean
+.PHONY: all deps data test demo bench clean FORCE
 
 # Keep object files of the tutorials between builds.
 .SECONDARY:

@@ -22,7 +22,7 @@ Sequential relu_mlp(Rng& rng) {
     return net;
 }
 
-Sequential small_cnn(Rng& rng) {
+Sequential sum_pool_cnn(Rng& rng) {
     Sequential net;
     net.emplace<Conv2d>(1, 2, 3, rng, 1, 1).emplace<ReLU>().emplace<SumPool2d>(2, 2).emplace<Flatten>();
     net.emplace<Linear>(18, 5, rng).emplace<ReLU>().emplace<Linear>(5, 3, rng);
@@ -61,7 +61,7 @@ TEST_CASE("LRP-0 equals gradient x input on ReLU networks", "[lrp]") {
 TEST_CASE("z+, w^2, flat, and LRP-0 without biases conserve relevance at every layer", "[lrp]") {
     Rng rng(2);
     for (bool cnn : {false, true}) {
-        Sequential net = cnn ? small_cnn(rng) : relu_mlp(rng);
+        Sequential net = cnn ? sum_pool_cnn(rng) : relu_mlp(rng);
         Tensor x = cnn ? random_tensor({1, 1, 6, 6}, rng, false) : random_tensor({1, 6}, rng, false);
         for (std::string kind : {"lrp-zplus", "lrp-w2", "lrp-flat", "lrp-0-bias-free"}) {
             INFO((cnn ? "cnn " : "mlp ") << kind);
@@ -165,7 +165,7 @@ TEST_CASE("zB follows its formula; deep Taylor conserves; composites choose a ru
     for (size_t j = 0; j < 4; ++j) CHECK(p.signal.values()[j] == Approx(numerators[j] / denominator * f).margin(1e-5));
     CHECK(total(p.signal.values()) == Approx(f).margin(1e-5));  // zB conserves
 
-    Sequential cnn = small_cnn(rng);
+    Sequential cnn = sum_pool_cnn(rng);
     for (auto& np : cnn.parameters())  // without biases, deep Taylor conserves exactly
         if (np.first.find("bias") != std::string::npos) std::fill(np.second.values().begin(), np.second.values().end(), 0.0f);
     Tensor image(Shape{1, 1, 6, 6});
@@ -228,7 +228,7 @@ TEST_CASE("pooling rules: winner-take-all or proportional max pooling, Lp poolin
 
 TEST_CASE("the translation trick averages the maps of shifted copies, shifted back", "[lrp]") {
     Rng rng(9);
-    Sequential net = small_cnn(rng);
+    Sequential net = sum_pool_cnn(rng);
     Tensor x = random_tensor({1, 1, 6, 6}, rng, false);
     ExplainOptions none, one;
     one.translations = 1;

@@ -10,19 +10,19 @@ using namespace gb;
 
 namespace {
 
-const NpzArchive& golden() {
+const NpzArchive& golden_mlp() {
     static const NpzArchive archive = read_npz("tests/golden/torch_mlp.npz");
     return archive;
 }
 
 Tensor array(const std::string& name) {
-    const NpyArray* a = golden().find(name);
+    const NpyArray* a = golden_mlp().find(name);
     REQUIRE(a != nullptr);
     return Tensor(a->shape, a->values);
 }
 
 void require_close(const std::vector<float>& got, const std::string& name, float tolerance = 1e-5f) {
-    const NpyArray* want = golden().find(name);
+    const NpyArray* want = golden_mlp().find(name);
     REQUIRE(want != nullptr);
     REQUIRE(got.size() == want->values.size());
     for (size_t k = 0; k < got.size(); ++k) {

@@ -122,13 +122,13 @@ std::string describe_case(const LstmCase& c) {
     return s;
 }
 
-const NpzArchive& golden() {
+const NpzArchive& golden_lstm() {
     static const NpzArchive archive = read_npz("tests/golden/torch_lstm.npz");
     return archive;
 }
 
 Tensor golden_array(const std::string& name) {
-    const NpyArray* a = golden().find(name);
+    const NpyArray* a = golden_lstm().find(name);
     INFO(name);
     REQUIRE(a != nullptr);
     return Tensor(a->shape, a->values);
