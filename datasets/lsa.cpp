@@ -64,7 +64,8 @@ Dense transposed(const Dense& y) {
 // products (fp-contract=off: no fused multiply-add), and the projection
 // y_j -= <y_i, y_j> y_i rounds once per value (std::fma). Left to the
 // compiler, GCC fused neither sum when tuning for AMD's Zen (it avoids chains
-// of multiply-adds there) but fused them for other CPUs.
+// of multiply-adds there) but fused them for other CPUs. (The attribute is
+// GCC's; clang ignores it and fuses a product into the sum it is added to.)
 __attribute__((optimize("fp-contract=off"))) void orthonormalize(Dense& y) {
     Dense t = transposed(y);
     const int n = t.cols;  // the length of a column
