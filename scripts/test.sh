@@ -19,10 +19,15 @@ SMOKE_TIMEOUT=${SMOKE_TIMEOUT:-600}
 # smoke NAME COMMAND...: runs a program; passes if it exits 0 and, for
 # glassbox, ends its output with a JSON line. Prints one "smoke ok:" or
 # "smoke FAILED:" line, which the count at the end reads.
+# A smoke run uses one thread (GLASSBOX_THREADS=1): two lanes of them keep
+# both cores busy, where two programs with a thread per core each would wait
+# on each other's threads (a parallel job ends only when every worker has
+# taken its turn). The unit tests keep a thread per core, so that they test
+# the parallel code paths.
 smoke() {
     local name=$1; shift
     local start=$SECONDS
-    if timeout -k 10 "$SMOKE_TIMEOUT" "$@" > "$scratch/$lane.out" 2> "$scratch/$lane.err" &&
+    if GLASSBOX_THREADS=1 timeout -k 10 "$SMOKE_TIMEOUT" "$@" > "$scratch/$lane.out" 2> "$scratch/$lane.err" &&
        { [[ $1 != */glassbox ]] || tail -1 "$scratch/$lane.out" | grep -q '^{.*}$'; }; then
         echo "smoke ok:     $name ($((SECONDS - start)) s)"
     else
