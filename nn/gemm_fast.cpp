@@ -111,8 +111,8 @@ void micro_kernel(int kc, Panel a, Panel b, float alpha, float* __restrict C, in
         for (int i = 0; i < MR; ++i)
             for (int v = 0; v < NV; ++v) c[i][v] += pa[i] * row[v];
     }
-    if (mr == MR && nr == NR) {  // a whole tile: C updated a vector at a time, with the same operations
-        for (int i = 0; i < MR; ++i)
+    if (nr == NR) {  // whole rows of a tile: C updated a vector at a time, with the same operations
+        for (int i = 0; i < mr; ++i)
             for (int v = 0; v < NV; ++v) {
                 float* to = C + size_t(i) * ldc + size_t(v) * VL;
                 Vector sum = load_vector(to) + alpha * c[i][v];
