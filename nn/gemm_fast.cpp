@@ -17,6 +17,10 @@
 #include <cstring>
 #include <vector>
 
+#if defined(__AVX__)
+#include <immintrin.h>
+#endif
+
 #include "nn/gemm.hpp"
 #include "nn/gemm_sums.hpp"
 #include "nn/parallel.hpp"
@@ -43,12 +47,39 @@ struct Matrix {  // op(X)[r][c] = x[r * ld + c], or x[c * ld + r] when trans
     bool trans;
 };
 
+#if defined(__AVX__)
+// to[k * to_step + i] = from[i * ld + k] for i, k < 8: an 8 x 8 block
+// transposed in registers (pairs of rows interleaved, then pairs of pairs,
+// then the 128-bit halves exchanged).
+void transpose_8x8(const float* from, int ld, float* to, int to_step) {
+    __m256 r[8], t[8], u[8];
+    for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(from + size_t(i) * ld);
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+        u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+        u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (int k = 0; k < 4; ++k) {
+        _mm256_storeu_ps(to + size_t(k) * to_step, _mm256_permute2f128_ps(u[k], u[k + 4], 0x20));
+        _mm256_storeu_ps(to + size_t(k + 4) * to_step, _mm256_permute2f128_ps(u[k], u[k + 4], 0x31));
+    }
+}
+#endif
+
 // Copies the block op(X)[r0 : r0+rows, c0 : c0+n] into a panel of `width`
 // rows, zero-padded below row `rows`: panel[c * width + r]. Both packings
 // below are this one copy: A's panels are op(A) blocks, B's are blocks of
 // op(B)^T. Where X's memory runs along r (op(X)[r][c] = x[c * ld + r]), each
 // panel row is one contiguous read, which the compiler vectorizes with masked
-// loads for the padding; otherwise it is a transposition, element by element.
+// loads for the padding; otherwise it is a transposition (the weights of a
+// linear layer, W^T, at every forward pass): in 8 x 8 blocks in registers
+// where the panel is full and its width a multiple of 8, element by element
+// for the rest.
 template <int width>
 void pack_panel(const float* __restrict x, int ld, bool r_contiguous, int r0, int rows, int c0, int n,
                 float* __restrict out) {
@@ -58,11 +89,18 @@ void pack_panel(const float* __restrict x, int ld, bool r_contiguous, int r0, in
             float* to = out + size_t(c) * width;
             for (int r = 0; r < width; ++r) to[r] = r < rows ? from[r] : 0.0f;
         }
-    } else {
-        for (int r = 0; r < width; ++r) {
-            const float* from = x + size_t(r0 + r) * ld + c0;
-            for (int c = 0; c < n; ++c) out[size_t(c) * width + r] = r < rows ? from[c] : 0.0f;
-        }
+        return;
+    }
+    int done = 0;  // columns transposed in blocks
+#if defined(__AVX__)
+    if (width % 8 == 0 && rows == width)
+        for (; done + 8 <= n; done += 8)
+            for (int r = 0; r < width; r += 8)
+                transpose_8x8(x + size_t(r0 + r) * ld + size_t(c0 + done), ld, out + size_t(done) * width + r, width);
+#endif
+    for (int r = 0; r < width; ++r) {
+        const float* from = x + size_t(r0 + r) * ld + c0;
+        for (int c = done; c < n; ++c) out[size_t(c) * width + r] = r < rows ? from[c] : 0.0f;
     }
 }
 
