@@ -29,7 +29,7 @@ TEST_SRC  := $(wildcard tests/*.cpp tests/*/*.cpp tests/*/*/*.cpp)
 TEST_BIN  := $(BUILD)/tests/run_tests
 GLASSBOX  := $(BUILD)/glassbox
 
-BENCH_BIN := $(BUILD)/bench/explain_speed $(BUILD)/bench/lime_speed $(BUILD)/bench/perturbation_speed
+BENCH_BIN := $(BUILD)/bench/explain_speed $(BUILD)/bench/lime_speed $(BUILD)/bench/perturbation_speed $(BUILD)/bench/gemm_speed
 
 all: $(GLASSBOX) $(TUTORIALS) $(BENCH_BIN)
 
