@@ -1,6 +1,7 @@
 // Convolution and pooling: the fast im2col path against the naive loops,
 // hand-computed values, and finite-difference gradient checks.
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <utility>
 
@@ -149,6 +150,39 @@ TEST_CASE("pooling: values, switches and gradients", "[conv][gradcheck]") {
         check_gradients([p](const Inputs& in) { return lp_pool2d(in[0], p, 2, 2); },
                         {random_tensor({2, 2, 4, 4}, rng, true, 0.1f)});
     check_gradients([](const Inputs& in) { return max_last_axis(in[0]); }, {test::distinct_tensor({2, 3, 5}, rng)});
+}
+
+// lp_pool2d takes |x|^2 as a square and (|x| / y)^1 as the value itself for p
+// = 2; the general formula with std::pow gives the same bits (both exact).
+TEST_CASE("L2 pooling gives the bits of the general formula with std::pow", "[conv]") {
+    Rng rng(11);
+    Tensor x = random_tensor({2, 3, 6, 8}, rng);
+    x.values()[5] = 0.0f, x.values()[6] = -0.0f, x.values()[7] = 1e-30f;  // zeros and a tiny value in one window
+    Tensor y = lp_pool2d(x, 2.0f, 2, 2);
+    std::vector<float> g(y.numel());
+    for (float& v : g) v = rng.uniform(-1, 1);
+    y.backward(g);
+    std::vector<float> want_y(y.numel()), want_gx(x.numel(), 0.0f);
+    const int H = 6, W = 8, OH = 3, OW = 4;
+    for (int plane = 0; plane < 6; ++plane)
+        for (int i = 0; i < OH; ++i)
+            for (int j = 0; j < OW; ++j) {
+                const size_t o = (size_t(plane) * OH + i) * OW + j;
+                double sum = 0;
+                for (int u = 0; u < 2; ++u)
+                    for (int v = 0; v < 2; ++v)
+                        sum += std::pow(std::fabs(double(x.values()[(size_t(plane) * H + 2 * i + u) * W + 2 * j + v])), 2.0f);
+                want_y[o] = float(std::pow(sum, 1.0 / 2.0f));
+                for (int u = 0; u < 2 && want_y[o] != 0.0f; ++u)
+                    for (int v = 0; v < 2; ++v) {
+                        const size_t k = (size_t(plane) * H + 2 * i + u) * W + 2 * j + v;
+                        const double xk = x.values()[k], yo = want_y[o];
+                        double d = (xk > 0 ? 1.0 : xk < 0 ? -1.0 : 0.0) * std::pow(std::fabs(xk) / yo, 2.0f - 1.0);
+                        want_gx[k] += float(d * g[o]);
+                    }
+            }
+    CHECK(std::memcmp(y.values().data(), want_y.data(), want_y.size() * sizeof(float)) == 0);
+    CHECK(std::memcmp(x.grad().data(), want_gx.data(), want_gx.size() * sizeof(float)) == 0);
 }
 
 TEST_CASE("transpose and embedding: values and gradients", "[conv][gradcheck]") {
