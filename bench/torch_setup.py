@@ -6,8 +6,9 @@ matrix products) to older kernels and smaller blocks; OpenBLAS reads them
 when it is loaded, so the script starts again without them. It also starts
 with glibc's malloc told to keep the memory it is given back (GLIBC_TUNABLES,
 below), for both sides. Then PyTorch gets every core and flushes denormal
-floats to zero, as glassbox does (nn/fpu.hpp). `settings()` says what it ran with, `spread()` summarises
-repeated timings, `peak_memory()` the peak resident memory of each side.
+floats to zero, as glassbox does (nn/fpu.hpp). `settings()` says what it ran
+with, `spread()` summarises repeated timings, `peak_memory()` the peak
+resident memory of each side.
 """
 import os
 import sys
@@ -25,9 +26,9 @@ _PINNING = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 # glassbox keeps its large buffers itself (nn/buffers.cpp); it runs with the
 # same settings.
 _MALLOC = "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=1000000000000"
+_tunables = os.environ.get("GLIBC_TUNABLES", "")
 _env = {k: v for k, v in os.environ.items() if k not in _PINNING}
-_env["GLIBC_TUNABLES"] = ":".join(filter(None, [os.environ.get("GLIBC_TUNABLES"), _MALLOC])) \
-    if _MALLOC not in os.environ.get("GLIBC_TUNABLES", "") else os.environ["GLIBC_TUNABLES"]
+_env["GLIBC_TUNABLES"] = _tunables if _MALLOC in _tunables else ":".join(filter(None, [_tunables, _MALLOC]))
 if _env != dict(os.environ):
     os.execve(sys.executable, sys.orig_argv, _env)
 
