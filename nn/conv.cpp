@@ -1,6 +1,7 @@
 #include "nn/conv.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -8,6 +9,7 @@
 #include "nn/gemm.hpp"
 #include "nn/ops.hpp"
 #include "nn/parallel.hpp"
+#include "nn/pool.hpp"
 #include "util/error.hpp"
 
 namespace gb {
@@ -229,8 +231,6 @@ float* scratch(std::vector<float>& buffer, size_t n) {
 // so the result does not depend on which thread took which slice.
 constexpr int kSlices = 8;
 
-}  // namespace
-
 // Image by image (in parallel over the batch), as one GEMM each:
 //   cols_b = im2col(x_b)                  (C*KH*KW, OH*OW), small enough to stay in cache
 //   y_b = W cols_b + bias                 W: (O, C*KH*KW) -> y_b: (O, OH*OW)
@@ -242,69 +242,94 @@ constexpr int kSlices = 8;
 // case the patches are gathered straight into the transposed layout, rows_b =
 // cols_b^T = im2row(x_b), and dW += dy_b rows_b.
 //
-// convolve() takes the shape apart from the tensors, so that conv1d runs on
-// its (B, C, L) input and (O, C, K) weight as images of height 1 without
-// copying them into 4-D tensors (the values sit in the same order).
-namespace {
-Tensor convolve(const char* op, const ConvShape& s, const Tensor& x, const Tensor& w, const Tensor& bias, Shape out_shape) {
+// The ops take the shape apart from the tensors, so that conv1d runs on its
+// (B, C, L) input and (O, C, K) weight as images of height 1 without copying
+// them into 4-D tensors (the values sit in the same order).
+
+// y_b (O, OH*OW) of image b.
+void convolve_image(const ConvShape& s, const Tensor& x, const Tensor& w, const Tensor& bias, int b, float* yb) {
+    thread_local std::vector<float> buffer;
+    thread_local PaddingBuffer padded;
     const size_t P = s.positions(), K = s.patch();
-    std::vector<float> y = uninitialized_buffer(size_t(s.B) * s.O * P);  // (B, O, OH, OW), every value written below
-    parallel_for(s.B, [&](int b) {
-        thread_local std::vector<float> buffer;
+    float* cols = scratch(buffer, K * P);
+    im2col(s, pad_image(s, x.data() + size_t(b) * s.image(), padded), cols);
+    for (int o = 0; o < s.O; ++o) std::fill(yb + size_t(o) * P, yb + size_t(o + 1) * P, bias.data()[o]);
+    gemm(false, false, s.O, int(P), int(K), 1.0f, w.data(), cols, 1.0f, yb);
+}
+
+// Image b's output gradient dy_b (O, OH*OW): a pointer into the op's own
+// gradient, or into `buffer`, where it was spread out.
+using OutputGradient = std::function<const float*(int b, std::vector<float>& buffer)>;
+
+// The backward pass above: accumulates into the gradients of x, w and bias.
+void convolution_backward(const ConvShape& s, const Tensor& x, const Tensor& w, const Tensor& bias,
+                          const OutputGradient& dy_of) {
+    const size_t P = s.positions(), K = s.patch();
+    const int slices = std::min(kSlices, s.B);
+    const bool dots = gemm_takes_dots(s.O, int(K), int(P));
+    std::vector<float> dw(size_t(slices) * s.O * K, 0.0f), db(size_t(slices) * s.O, 0.0f);
+    // The input gradient is allocated before the threads start; a new one
+    // is not zeroed in a pass of its own, but image by image just before
+    // the image's gradient is added into it, while it is in cache.
+    bool fresh = false;
+    float* gx = x.requires_grad() ? x.node()->grad_buffer_to_fill(fresh) : nullptr;
+    parallel_for(slices, [&](int slice) {
+        thread_local std::vector<float> buffer, dbuffer, padded_grad, spread;
         thread_local PaddingBuffer padded;
-        float* cols = scratch(buffer, K * P);
-        im2col(s, pad_image(s, x.data() + size_t(b) * s.image(), padded), cols);
-        float* yb = y.data() + size_t(b) * s.O * P;
-        for (int o = 0; o < s.O; ++o) std::fill(yb + size_t(o) * P, yb + size_t(o + 1) * P, bias.data()[o]);
-        gemm(false, false, s.O, int(P), int(K), 1.0f, w.data(), cols, 1.0f, yb);
-    });
-    return make_result(op, std::move(out_shape), std::move(y), {&x, &w, &bias}, [x, w, bias, s, P, K](Node& self) {
-        const int slices = std::min(kSlices, s.B);
-        const bool dots = gemm_takes_dots(s.O, int(K), int(P));
-        std::vector<float> dw(size_t(slices) * s.O * K, 0.0f), db(size_t(slices) * s.O, 0.0f);
-        // The input gradient is allocated before the threads start; a new one
-        // is not zeroed in a pass of its own, but image by image just before
-        // the image's gradient is added into it, while it is in cache.
-        bool fresh = false;
-        float* gx = x.requires_grad() ? x.node()->grad_buffer_to_fill(fresh) : nullptr;
-        parallel_for(slices, [&](int slice) {
-            thread_local std::vector<float> buffer, dbuffer, padded_grad;
-            thread_local PaddingBuffer padded;
-            float* patches = scratch(buffer, K * P);
-            float* dw_slice = dw.data() + size_t(slice) * s.O * K;
-            for (int b = s.B * slice / slices; b < s.B * (slice + 1) / slices; ++b) {
-                const float* dy = self.grad.data() + size_t(b) * s.O * P;  // (O, OH*OW)
-                if (w.requires_grad()) {
-                    PaddedImage xp = pad_image(s, x.data() + size_t(b) * s.image(), padded);
-                    if (dots) {
-                        im2col(s, xp, patches);
-                        gemm(false, true, s.O, int(K), int(P), 1.0f, dy, patches, 1.0f, dw_slice);
-                    } else {
-                        im2row(s, xp, patches);
-                        gemm(false, false, s.O, int(K), int(P), 1.0f, dy, patches, 1.0f, dw_slice);
-                    }
-                }
-                add_row_sums(dy, s.O, P, db.data() + size_t(slice) * s.O);
-                if (gx) {
-                    float* dcols = scratch(dbuffer, K * P);
-                    gemm(true, false, int(K), int(P), s.O, 1.0f, w.data(), dy, 0.0f, dcols);
-                    float* dx = gx + size_t(b) * s.image();
-                    if (fresh) std::fill(dx, dx + s.image(), 0.0f);
-                    add_input_gradient(s, dcols, dx, padded_grad);
-                }
-            }
-        });
-        for (int slice = 0; slice < slices; ++slice) {
+        float* patches = scratch(buffer, K * P);
+        float* dw_slice = dw.data() + size_t(slice) * s.O * K;
+        for (int b = s.B * slice / slices; b < s.B * (slice + 1) / slices; ++b) {
+            const float* dy = dy_of(b, spread);  // (O, OH*OW)
             if (w.requires_grad()) {
-                float* gw = w.node()->grad_buffer();
-                for (size_t k = 0; k < size_t(s.O) * K; ++k) gw[k] += dw[size_t(slice) * s.O * K + k];
+                PaddedImage xp = pad_image(s, x.data() + size_t(b) * s.image(), padded);
+                if (dots) {
+                    im2col(s, xp, patches);
+                    gemm(false, true, s.O, int(K), int(P), 1.0f, dy, patches, 1.0f, dw_slice);
+                } else {
+                    im2row(s, xp, patches);
+                    gemm(false, false, s.O, int(K), int(P), 1.0f, dy, patches, 1.0f, dw_slice);
+                }
             }
-            if (bias.requires_grad()) {
-                float* gb = bias.node()->grad_buffer();
-                for (int o = 0; o < s.O; ++o) gb[o] += db[size_t(slice) * s.O + size_t(o)];
+            add_row_sums(dy, s.O, P, db.data() + size_t(slice) * s.O);
+            if (gx) {
+                float* dcols = scratch(dbuffer, K * P);
+                gemm(true, false, int(K), int(P), s.O, 1.0f, w.data(), dy, 0.0f, dcols);
+                float* dx = gx + size_t(b) * s.image();
+                if (fresh) std::fill(dx, dx + s.image(), 0.0f);
+                add_input_gradient(s, dcols, dx, padded_grad);
             }
         }
     });
+    for (int slice = 0; slice < slices; ++slice) {
+        if (w.requires_grad()) {
+            float* gw = w.node()->grad_buffer();
+            for (size_t k = 0; k < size_t(s.O) * K; ++k) gw[k] += dw[size_t(slice) * s.O * K + k];
+        }
+        if (bias.requires_grad()) {
+            float* gb = bias.node()->grad_buffer();
+            for (int o = 0; o < s.O; ++o) gb[o] += db[size_t(slice) * s.O + size_t(o)];
+        }
+    }
+}
+
+Tensor convolve(const char* op, const ConvShape& s, const Tensor& x, const Tensor& w, const Tensor& bias, Shape out_shape) {
+    const size_t per_image = size_t(s.O) * s.positions();
+    std::vector<float> y = uninitialized_buffer(size_t(s.B) * per_image);  // (B, O, OH, OW), every value written below
+    parallel_for(s.B, [&](int b) { convolve_image(s, x, w, bias, b, y.data() + size_t(b) * per_image); });
+    return make_result(op, std::move(out_shape), std::move(y), {&x, &w, &bias}, [x, w, bias, s, per_image](Node& self) {
+        convolution_backward(s, x, w, bias, [&self, per_image](int b, std::vector<float>&) {
+            return self.grad.data() + size_t(b) * per_image;
+        });
+    });
+}
+
+// conv1d's checks; the shapes as those of images of height 1.
+ConvShape conv1d_shapes(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
+    const ConvCall call{"conv1d", x, w, bias};
+    call.need_axes(3, "(B, C, L), (O, C, K) and (O,)");
+    if (padding < 0) call.fail("padding must be >= 0");
+    return check_shapes(Shape{x.dim(0), x.dim(1), 1, x.dim(2) + 2 * padding}, Shape{w.dim(0), w.dim(1), 1, w.dim(2)},
+                        bias.shape(), stride, 0, call);
 }
 }  // namespace
 
@@ -314,24 +339,59 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, 
 }
 
 Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
-    const ConvCall call{"conv1d", x, w, bias};
-    call.need_axes(3, "(B, C, L), (O, C, K) and (O,)");
-    if (padding < 0) call.fail("padding must be >= 0");
     // A 1-D convolution is a 2-D one on images of height 1 (no padding along the height).
-    int B = x.dim(0), C = x.dim(1), L = x.dim(2), O = w.dim(0), K = w.dim(2);
+    const ConvShape s = conv1d_shapes(x, w, bias, stride, padding);
+    const int B = s.B, C = s.C, L = s.W - 2 * padding;
     Tensor padded = x;
     if (padding > 0) {  // pad the length by hand: conv2d would pad the height too
-        std::vector<float> v(size_t(B) * C * (L + 2 * padding), 0.0f);
+        std::vector<float> v(size_t(B) * C * s.W, 0.0f);
         for (size_t r = 0; r < size_t(B) * C; ++r)
-            std::copy(x.data() + r * L, x.data() + (r + 1) * L, v.begin() + std::ptrdiff_t(r * (L + 2 * padding) + padding));
-        padded = make_result("pad1d", {B, C, L + 2 * padding}, std::move(v), {&x}, [x, B, C, L, padding](Node& self) {
+            std::copy(x.data() + r * L, x.data() + (r + 1) * L, v.begin() + std::ptrdiff_t(r * s.W + padding));
+        padded = make_result("pad1d", {B, C, s.W}, std::move(v), {&x}, [x, B, C, L, padding](Node& self) {
             float* gx = x.node()->grad_buffer();
             for (size_t r = 0; r < size_t(B) * C; ++r)
                 for (int l = 0; l < L; ++l) gx[r * L + l] += self.grad[r * (L + 2 * padding) + padding + l];
         });
     }
-    ConvShape s = check_shapes(Shape{B, C, 1, L + 2 * padding}, Shape{O, w.dim(1), 1, K}, bias.shape(), stride, 0, call);
-    return convolve("conv1d", s, padded, w, bias, {B, O, s.OW});
+    return convolve("conv1d", s, padded, w, bias, {B, s.O, s.OW});
+}
+
+// Per image: y_b as conv1d gives it, ReLU'd row by row, and each row's first
+// maximum (first_argmax, as max_last_axis finds it) kept with its position.
+// Backward: the gradient the max and the ReLU would pass down, spread into a
+// zeroed (O, L) buffer of the image, dy[o, t*] = 0 + (0 + g[b, o]) * relu'(y),
+// the same expression, then conv1d's backward pass on it. relu'(y) is 1 where
+// the kept maximum is > 0, which is where y > 0 (relu(y) = y there).
+Tensor conv1d_relu_max(const Tensor& x, const Tensor& w, const Tensor& bias, Switches* switches) {
+    const ConvShape s = conv1d_shapes(x, w, bias, 1, 0);
+    const size_t P = s.positions(), per_image = size_t(s.O) * P;
+    std::vector<float> y(size_t(s.B) * s.O);
+    auto argmax = std::make_shared<std::vector<size_t>>(y.size());  // flat indices into (B, O, L)
+    parallel_for(s.B, [&](int b) {
+        thread_local std::vector<float> buffer;
+        float* yb = scratch(buffer, per_image);
+        convolve_image(s, x, w, bias, b, yb);
+        for (int o = 0; o < s.O; ++o) {
+            float* row = yb + size_t(o) * P;
+            for (size_t t = 0; t < P; ++t) row[t] = relu_of(row[t]);
+            const size_t r = size_t(b) * s.O + size_t(o), t = first_argmax(row, P);
+            y[r] = row[t];
+            (*argmax)[r] = r * P + t;
+        }
+    });
+    if (switches) *switches = argmax;
+    return make_result("conv1d_relu_max", {s.B, s.O}, std::move(y), {&x, &w, &bias},
+                       [x, w, bias, s, argmax, per_image](Node& self) {
+                           const float *g = self.grad.data(), *kept = self.data.data();
+                           const size_t O = size_t(s.O);
+                           convolution_backward(s, x, w, bias, [&](int b, std::vector<float>& spread) {
+                               spread.assign(per_image, 0.0f);
+                               for (size_t r = size_t(b) * O; r < size_t(b + 1) * O; ++r)
+                                   spread[(*argmax)[r] - size_t(b) * per_image] =
+                                       0.0f + (0.0f + g[r]) * (kept[r] > 0.0f ? 1.0f : 0.0f);
+                               return spread.data();
+                           });
+                       });
 }
 
 Tensor conv2d_naive(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {

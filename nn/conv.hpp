@@ -7,12 +7,20 @@
 // OH = (H + 2p - KH) / s + 1. A 1-D convolution over word positions is the
 // same with height 1: x (B, C, L), w (O, C, K).
 #pragma once
+#include "nn/pool.hpp"
 #include "nn/tensor.hpp"
 
 namespace gb {
 
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride = 1, int padding = 0);
 Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride = 1, int padding = 0);
+
+// max over t of relu(conv1d(x, w, bias))[b, o, t], (B, O): the three ops of
+// a text CNN's feature layer (stride 1, no padding) as one, with the same
+// values, gradients and switches to the bit, but without their (B, O, L)
+// activations and gradients. `switches` receives the positions of the
+// maxima, as max_last_axis gives them.
+Tensor conv1d_relu_max(const Tensor& x, const Tensor& w, const Tensor& bias, Switches* switches = nullptr);
 
 // The formula above as seven nested loops: forward only, for tests.
 Tensor conv2d_naive(const Tensor& x, const Tensor& w, const Tensor& bias, int stride = 1, int padding = 0);

@@ -29,6 +29,17 @@ public:
 
     Tensor operator()(const Tensor& x) { return forward(x); }
 
+    // Sequential::forward runs each layer through this: the layer's output
+    // into `out`, and 0 back. A layer that runs faster as one op with the
+    // layers after it (next[0], next[1], ..., `count` of them) runs those too
+    // and says how many it took: a Conv1d takes a ReLU and a MaxOverTime
+    // (text_layers.hpp), with the same values and gradients to the bit.
+    virtual size_t forward_fused(const Tensor& x, const std::unique_ptr<Module>* next, size_t count, Tensor& out) {
+        (void)next, (void)count;
+        out = forward(x);
+        return 0;
+    }
+
 protected:
     bool training_ = true;
 };
@@ -47,7 +58,11 @@ public:
 
     Tensor forward(const Tensor& x) override {
         Tensor h = x;
-        for (auto& layer : layers_) h = layer->forward(h);
+        for (size_t i = 0; i < layers_.size(); ++i) {
+            Tensor out;
+            i += layers_[i]->forward_fused(h, layers_.data() + i + 1, layers_.size() - i - 1, out);
+            h = std::move(out);
+        }
         return h;
     }
     std::vector<NamedTensor> parameters() override {

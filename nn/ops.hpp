@@ -29,6 +29,7 @@ inline Tensor operator*(const Tensor& a, float f) { return scale(a, f); }
 Shape broadcast_shape(const Shape& a, const Shape& b, const char* op);
 
 // ---- activations -----------------------------------------------------------
+inline float relu_of(float v) { return v < 0.0f ? 0.0f : v; }  // one value of relu(x)
 Tensor relu(const Tensor& x);     // max(0, x), NaN stays NaN; the derivative at 0 is taken as 0
 Tensor tanh(const Tensor& x);
 Tensor sigmoid(const Tensor& x);  // 1 / (1 + exp(-x))

@@ -171,6 +171,8 @@ void max_2x2_row(const float* __restrict top, const float* __restrict bottom, si
     }
 }
 
+}  // namespace
+
 // The index that a scan keeping the first strict maximum finds in row[0:n]
 // (ties go to the first; a NaN never wins, unless it is row[0], where such a
 // scan starts and stays). Done in two passes, which give the same index: the
@@ -192,8 +194,6 @@ size_t first_argmax(const float* row, size_t n) {
     while (!(row[best] == max)) ++best;  // max is one of the values: found before n
     return best;
 }
-
-}  // namespace
 
 Tensor max_pool2d(const Tensor& x, int k, int stride, Switches* switches) {
     Windows w = windows(x, k, stride, "max_pool2d");

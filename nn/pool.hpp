@@ -30,4 +30,8 @@ Tensor lp_pool2d(const Tensor& x, float p, int k, int stride);
 // recorded as for max_pool2d, as a flat index into x.
 Tensor max_last_axis(const Tensor& x, Switches* switches = nullptr);
 
+// The position of the first largest value of row[0:n], as max_last_axis takes
+// it (a NaN in row[0] wins; elsewhere a NaN never does).
+size_t first_argmax(const float* row, size_t n);
+
 }  // namespace gb

@@ -9,6 +9,7 @@
 
 #include "nn/conv.hpp"
 #include "nn/init.hpp"
+#include "nn/layers.hpp"
 #include "nn/module.hpp"
 #include "nn/ops.hpp"
 #include "nn/pool.hpp"
@@ -51,6 +52,8 @@ public:
         bias_.set_requires_grad();
     }
     Tensor forward(const Tensor& x) override { return conv1d(x, weight_, bias_); }
+    // Followed by a ReLU and a MaxOverTime: the three as one op, conv1d_relu_max.
+    size_t forward_fused(const Tensor& x, const std::unique_ptr<Module>* next, size_t count, Tensor& out) override;
     std::vector<NamedTensor> parameters() override { return {{"weight", weight_}, {"bias", bias_}}; }
     std::string describe() const override {
         return "Conv1d " + std::to_string(in_) + " " + std::to_string(out_) + " " + std::to_string(k_);
@@ -84,7 +87,15 @@ public:
     }
 
 private:
+    friend class Conv1d;  // whose fused forward pass records the switches
     Switches switches_;
 };
+
+inline size_t Conv1d::forward_fused(const Tensor& x, const std::unique_ptr<Module>* next, size_t count, Tensor& out) {
+    auto* max = count >= 2 && dynamic_cast<ReLU*>(next[0].get()) ? dynamic_cast<MaxOverTime*>(next[1].get()) : nullptr;
+    if (!max) return Module::forward_fused(x, next, count, out);
+    out = conv1d_relu_max(x, weight_, bias_, &max->switches_);
+    return 2;
+}
 
 }  // namespace gb

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -24,6 +25,11 @@ inline Tensor random_tensor(Shape shape, Rng& rng, bool requires_grad = true, fl
     }
     t.set_requires_grad(requires_grad);
     return t;
+}
+
+// True when a and b hold the same floats, bit for bit.
+inline bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
 // Values -1.25, -1.15, ... (0.1 apart) in random order: no two inputs of a

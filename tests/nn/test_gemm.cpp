@@ -7,6 +7,7 @@
 #include "nn/gemm.hpp"
 
 using namespace gb;
+using test::same_bits;
 
 TEST_CASE("the naive GEMM computes a hand-checked product", "[gemm]") {
     // A = [[1, 2], [3, 4]], B = [[5, 6], [7, 8]];  2 A B + 1 C with C = ones
@@ -69,10 +70,6 @@ std::vector<float> sparse_matrix(Rng& rng, int rows, int cols, int spread) {
     for (float& v : x)
         if (rng.uniform(0, 1) < 1.0f / float(spread)) v = rng.uniform(-1, 1);
     return x;
-}
-
-bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 }  // namespace
 

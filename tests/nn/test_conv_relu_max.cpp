@@ -1,0 +1,94 @@
+// conv1d_relu_max, the fused feature layer of a text CNN: the bits of
+// conv1d -> relu -> max_last_axis, forward and backward, and Sequential's use
+// of it.
+#include <limits>
+#include <string>
+
+#include "helpers.hpp"
+#include "nn/conv.hpp"
+#include "nn/layers.hpp"
+#include "nn/ops.hpp"
+#include "nn/pool.hpp"
+#include "nn/text_layers.hpp"
+
+using namespace gb;
+using test::random_tensor;
+using test::same_bits;
+
+namespace {
+
+struct FeatureLayerRun {
+    std::vector<float> y, gx, gw, gb;
+    std::vector<size_t> switches;
+};
+
+// Runs x, w, bias through `layer`, then the backward pass of the upstream gradient g.
+template <typename Layer>
+FeatureLayerRun run_feature_layer(Layer layer, Tensor x, Tensor w, Tensor bias, const std::vector<float>& g) {
+    for (Tensor* t : {&x, &w, &bias}) t->zero_grad();
+    Switches switches;
+    Tensor y = layer(x, w, bias, &switches);
+    y.backward(g);
+    return {y.values(), x.grad(), w.grad(), bias.grad(), *switches};
+}
+
+Tensor composed(const Tensor& x, const Tensor& w, const Tensor& bias, Switches* switches) {
+    return max_last_axis(relu(conv1d(x, w, bias)), switches);
+}
+
+// x (B, C, L) with padding-like runs of zeros at the end of some rows, as short posts have, w (O, C, K).
+void check_same_bits(Shape x_shape, Shape w_shape, uint64_t seed, float special = 0.0f) {
+    Rng rng(seed);
+    Tensor x = random_tensor(x_shape, rng), w = random_tensor(w_shape, rng), bias = random_tensor({w_shape[0]}, rng);
+    const int L = x_shape[2];
+    for (int r = 0; r < x_shape[0] * x_shape[1]; r += 3)
+        for (int t = L / 2; t < L; ++t) x.values()[size_t(r) * L + size_t(t)] = 0.0f;
+    bias.values()[0] = -10.0f;  // output channel 0 is negative everywhere: ReLU gives 0 at every position
+    if (special != 0.0f) x.values()[1] = special;
+    std::vector<float> g(size_t(x_shape[0]) * w_shape[0]);
+    for (size_t k = 0; k < g.size(); ++k) g[k] = k % 3 == 0 ? 0.0f : rng.uniform(-1.0f, 1.0f);  // zeros, as dropout gives
+    FeatureLayerRun fused = run_feature_layer(conv1d_relu_max, x, w, bias, g);
+    FeatureLayerRun apart = run_feature_layer(composed, x, w, bias, g);
+    CHECK(same_bits(fused.y, apart.y));
+    CHECK(fused.switches == apart.switches);
+    CHECK(same_bits(fused.gx, apart.gx));
+    CHECK(same_bits(fused.gw, apart.gw));
+    CHECK(same_bits(fused.gb, apart.gb));
+}
+
+}  // namespace
+
+TEST_CASE("conv1d_relu_max gives the bits of conv1d, relu and max_last_axis, values and gradients", "[conv]") {
+    check_same_bits({3, 2, 7}, {4, 2, 3}, 1);      // small: the plain GEMM
+    check_same_bits({9, 64, 60}, {96, 64, 1}, 2);  // a text CNN's shape: sparse gradients take the GEMM's shortcut
+    check_same_bits({4, 8, 30}, {16, 8, 5}, 3);
+    check_same_bits({4, 64, 60}, {96, 64, 1}, 4, std::numeric_limits<float>::infinity());  // no shortcut: inf * 0
+    check_same_bits({4, 8, 30}, {16, 8, 2}, 5, std::numeric_limits<float>::quiet_NaN());
+}
+
+TEST_CASE("Sequential runs Conv1d, ReLU and MaxOverTime as one op, layer by layer elsewhere", "[conv]") {
+    Rng rng(6);
+    Sequential net;
+    net.emplace<Conv1d>(8, 12, 3, rng).emplace<ReLU>().emplace<MaxOverTime>().emplace<Linear>(12, 3, rng);
+    Tensor x = random_tensor({5, 8, 20}, rng);
+    Tensor fused = net.forward(x);
+    const std::vector<size_t> fused_switches = dynamic_cast<MaxOverTime&>(net[2]).switches();
+    Tensor h = x;
+    for (size_t i = 0; i < net.size(); ++i) h = net[i].forward(h);
+    CHECK(same_bits(fused.values(), h.values()));
+    CHECK(fused_switches == dynamic_cast<MaxOverTime&>(net[2]).switches());
+    CHECK(fused_switches.size() == 5 * 12);
+
+    // without the ReLU between them, the convolution and the max run apart
+    Sequential plain;
+    plain.emplace<Conv1d>(8, 12, 3, rng).emplace<MaxOverTime>();
+    Tensor y = plain.forward(x);
+    CHECK(same_bits(y.values(), max_last_axis(plain[0].forward(x)).values()));
+}
+
+TEST_CASE("conv1d_relu_max refuses shapes as conv1d does", "[conv]") {
+    CHECK_THROWS_WITH(conv1d_relu_max(Tensor(Shape{2, 3, 6}), Tensor(Shape{4, 2, 3}), Tensor(Shape{4})),
+                      Catch::Contains("conv1d: input (2, 3, 6), weight (4, 2, 3), bias (4,): the input has 3 channels"));
+    CHECK_THROWS_WITH(conv1d_relu_max(Tensor(Shape{2, 3, 2}), Tensor(Shape{4, 3, 5}), Tensor(Shape{4})),
+                      Catch::Contains("larger than"));
+}
