@@ -25,6 +25,10 @@ void gemm_naive(bool trans_a, bool trans_b, int M, int N, int K, float alpha, co
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B, float beta,
           float* C);
 
+// True when no element of x[0:n] is inf or NaN: then each product with a
+// zero is +-0.
+bool all_finite(const float* x, size_t n);
+
 // The blocked kernel alone, whatever the operands: what gemm computes when
 // neither shortcut applies.
 void gemm_blocked(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B,

@@ -80,16 +80,6 @@ bool compress_if_sparse(const float* x, int rows, int cols, SparseRows& out) {
     return true;
 }
 
-bool all_finite(const float* x, size_t n) {
-    uint32_t not_finite = 0;  // exponent bits all ones: inf or NaN
-    for (size_t k = 0; k < n; ++k) {
-        uint32_t bits;
-        std::memcpy(&bits, x + k, sizeof bits);
-        not_finite |= (bits & 0x7f800000u) == 0x7f800000u;
-    }
-    return not_finite == 0;
-}
-
 // The values of [first, last), increasing, each once.
 std::vector<int> sorted_distinct(std::vector<int>::const_iterator first, std::vector<int>::const_iterator last) {
     std::vector<int> values(first, last);
@@ -189,6 +179,16 @@ void dense_times_sparse(bool trans_a, const SparseRows& b, int M, int N, int K, 
 }
 
 }  // namespace
+
+bool all_finite(const float* x, size_t n) {
+    uint32_t not_finite = 0;  // exponent bits all ones: inf or NaN
+    for (size_t k = 0; k < n; ++k) {
+        uint32_t bits;
+        std::memcpy(&bits, x + k, sizeof bits);
+        not_finite |= (bits & 0x7f800000u) == 0x7f800000u;
+    }
+    return not_finite == 0;
+}
 
 bool gemm_sparse(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B,
                  float beta, float* C) {

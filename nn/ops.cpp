@@ -137,7 +137,7 @@ Tensor scale(const Tensor& a, float factor) {
 // ============================================================================
 
 Tensor relu(const Tensor& x) {  // written so that NaN passes through, as in PyTorch
-    return unary("relu", x, relu_of,
+    return unary("relu", x, [](float v) { return relu_of(v); },
                  [](float v, float) { return v > 0.0f ? 1.0f : 0.0f; });
 }
 

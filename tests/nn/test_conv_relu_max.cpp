@@ -1,11 +1,13 @@
 // conv1d_relu_max, the fused feature layer of a text CNN: the bits of
 // conv1d -> relu -> max_last_axis, forward and backward, and Sequential's use
 // of it.
+#include <algorithm>
 #include <limits>
 #include <string>
 
 #include "helpers.hpp"
 #include "nn/conv.hpp"
+#include "nn/gemm.hpp"
 #include "nn/layers.hpp"
 #include "nn/ops.hpp"
 #include "nn/pool.hpp"
@@ -36,13 +38,17 @@ Tensor composed(const Tensor& x, const Tensor& w, const Tensor& bias, Switches* 
     return max_last_axis(relu(conv1d(x, w, bias)), switches);
 }
 
-// x (B, C, L) with padding-like runs of zeros at the end of some rows, as short posts have, w (O, C, K).
+// x (B, C, L) with runs of zeros at the end of some rows, and posts that end early (all channels zero
+// from there, as padding words give), w (O, C, K).
 void check_same_bits(Shape x_shape, Shape w_shape, uint64_t seed, float special = 0.0f) {
     Rng rng(seed);
     Tensor x = random_tensor(x_shape, rng), w = random_tensor(w_shape, rng), bias = random_tensor({w_shape[0]}, rng);
     const int L = x_shape[2];
     for (int r = 0; r < x_shape[0] * x_shape[1]; r += 3)
         for (int t = L / 2; t < L; ++t) x.values()[size_t(r) * L + size_t(t)] = 0.0f;
+    for (int b = 0; b < x_shape[0]; b += 2)
+        for (int c = 0; c < x_shape[1]; ++c)
+            for (int t = L / 3 + b; t < L; ++t) x.values()[(size_t(b) * x_shape[1] + size_t(c)) * L + size_t(t)] = 0.0f;
     bias.values()[0] = -10.0f;  // output channel 0 is negative everywhere: ReLU gives 0 at every position
     if (special != 0.0f) x.values()[1] = special;
     std::vector<float> g(size_t(x_shape[0]) * w_shape[0]);
@@ -64,6 +70,30 @@ TEST_CASE("conv1d_relu_max gives the bits of conv1d, relu and max_last_axis, val
     check_same_bits({4, 8, 30}, {16, 8, 5}, 3);
     check_same_bits({4, 64, 60}, {96, 64, 1}, 4, std::numeric_limits<float>::infinity());  // no shortcut: inf * 0
     check_same_bits({4, 8, 30}, {16, 8, 2}, 5, std::numeric_limits<float>::quiet_NaN());
+}
+
+// A position whose input is all zeros is left out of the GEMM (conv.cpp); the output is the GEMM's over
+// all positions all the same: y_b = bias + W x_b, one gemm call per post.
+TEST_CASE("conv1d skips the padding positions with the bits of the GEMM over all of them", "[conv]") {
+    Rng rng(7);
+    const int B = 4, C = 64, L = 50, O = 96;
+    Tensor x = random_tensor({B, C, L}, rng, false), w = random_tensor({O, C, 1}, rng, false);
+    Tensor bias = random_tensor({O}, rng, false);
+    bias.values()[3] = -0.0f;  // bias + 0 is +0
+    for (int b = 0; b < B; ++b)
+        for (int c = 0; c < C; ++c)
+            for (int t = 0; t < L; ++t)
+                if (t >= 10 + 10 * b || t % 7 == 3) x.values()[(size_t(b) * C + size_t(c)) * L + size_t(t)] = b == 1 ? -0.0f : 0.0f;
+    for (bool finite : {true, false}) {
+        if (!finite) w.values()[5] = std::numeric_limits<float>::infinity();  // inf * 0: no position is skipped
+        std::vector<float> want(size_t(B) * O * L);
+        for (int b = 0; b < B; ++b) {
+            float* y = want.data() + size_t(b) * O * L;
+            for (int o = 0; o < O; ++o) std::fill(y + size_t(o) * L, y + size_t(o + 1) * L, bias.values()[size_t(o)]);
+            gemm(false, false, O, L, C, 1.0f, w.data(), x.data() + size_t(b) * C * L, 1.0f, y);
+        }
+        CHECK(same_bits(conv1d(x, w, bias).values(), want));
+    }
 }
 
 TEST_CASE("Sequential runs Conv1d, ReLU and MaxOverTime as one op, layer by layer elsewhere", "[conv]") {
