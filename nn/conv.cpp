@@ -255,10 +255,19 @@ constexpr int kSlices = 8;
 // for zero patches and gathering pays only where a position costs many
 // products (512 x 64 in the text CNN); LeNet's layers (6 x 25, 16 x 150) took
 // a tenth longer with it, so they go straight to the GEMM.
+//
+// With `compact` given, a caller that can use the outputs as computed gets
+// them so where positions were left out (returns true, yb untouched): the
+// (O, n) outputs of the n positions `*compact->positions`.
 constexpr size_t kProductsToSkip = 4096;
 
-void convolve_image(const ConvShape& s, const Tensor& x, const Tensor& w, const Tensor& bias, bool w_finite, int b,
-                    float* yb) {
+struct CompactOutputs {
+    const float* values;                     // (O, n)
+    const std::vector<int>* positions;       // n increasing positions; every other one holds bias + 0
+};
+
+bool convolve_image(const ConvShape& s, const Tensor& x, const Tensor& w, const Tensor& bias, bool w_finite, int b,
+                    float* yb, CompactOutputs* compact = nullptr) {
     thread_local std::vector<float> buffer, gathered_buffer, products_buffer;
     thread_local std::vector<int> used;  // the positions with a nonzero in their patch
     thread_local std::vector<unsigned char> nonzero;
@@ -278,7 +287,7 @@ void convolve_image(const ConvShape& s, const Tensor& x, const Tensor& w, const 
     if (!skip_zeros || used.size() > P * 3 / 4) {  // few all-zero patches: the GEMM over all positions
         for (int o = 0; o < s.O; ++o) std::fill(yb + size_t(o) * P, yb + size_t(o + 1) * P, bias.data()[o]);
         gemm(false, false, s.O, int(P), int(K), 1.0f, w.data(), cols, 1.0f, yb);
-        return;
+        return false;
     }
     const size_t n = used.size();
     float *gathered = scratch(gathered_buffer, K * n), *products = scratch(products_buffer, size_t(s.O) * n);
@@ -286,11 +295,16 @@ void convolve_image(const ConvShape& s, const Tensor& x, const Tensor& w, const 
         for (size_t u = 0; u < n; ++u) gathered[k * n + u] = cols[k * P + size_t(used[u])];
     for (int o = 0; o < s.O; ++o) std::fill(products + size_t(o) * n, products + size_t(o + 1) * n, bias.data()[o]);
     gemm(false, false, s.O, int(n), int(K), 1.0f, w.data(), gathered, 1.0f, products);
+    if (compact) {
+        *compact = {products, &used};
+        return true;
+    }
     for (int o = 0; o < s.O; ++o) {
         float* row = yb + size_t(o) * P;
         std::fill(row, row + P, bias.data()[o] + 0.0f);
         for (size_t u = 0; u < n; ++u) row[used[u]] = products[size_t(o) * n + u];
     }
+    return false;
 }
 
 // Image b's output gradient dy_b (O, OH*OW): a pointer into the op's own
@@ -406,14 +420,35 @@ Tensor conv1d_relu_max(const Tensor& x, const Tensor& w, const Tensor& bias, Swi
     auto argmax = std::make_shared<std::vector<size_t>>(y.size());  // flat indices into (B, O, L)
     const bool w_finite = all_finite(w.data(), w.numel());
     parallel_for(s.B, [&](int b) {
-        thread_local std::vector<float> buffer;
+        thread_local std::vector<float> buffer, sequence_buffer;
         float* yb = scratch(buffer, per_image);
-        convolve_image(s, x, w, bias, w_finite, b, yb);
+        CompactOutputs compact;
+        const size_t first = size_t(b) * s.O;  // the image's first output
+        if (!convolve_image(s, x, w, bias, w_finite, b, yb, &compact)) {
+            for (int o = 0; o < s.O; ++o) {
+                float* row = yb + size_t(o) * P;
+                for (size_t t = 0; t < P; ++t) row[t] = relu_of(row[t]);
+                const size_t r = first + size_t(o), t = first_argmax(row, P);
+                y[r] = row[t];
+                (*argmax)[r] = r * P + t;
+            }
+            return;
+        }
+        // Positions left out all hold relu(bias + 0); of them only the first, z, can be the first maximum.
+        // So the maximum is taken over the kept positions with z in its place among them, n + 1 values.
+        const std::vector<int>& kept = *compact.positions;
+        const size_t n = kept.size();
+        size_t z = 0;
+        while (z < n && kept[z] == int(z)) ++z;
+        float* sequence = scratch(sequence_buffer, n + 1);
         for (int o = 0; o < s.O; ++o) {
-            float* row = yb + size_t(o) * P;
-            for (size_t t = 0; t < P; ++t) row[t] = relu_of(row[t]);
-            const size_t r = size_t(b) * s.O + size_t(o), t = first_argmax(row, P);
-            y[r] = row[t];
+            const float* row = compact.values + size_t(o) * n;
+            for (size_t u = 0; u < z; ++u) sequence[u] = relu_of(row[u]);
+            sequence[z] = relu_of(bias.data()[o] + 0.0f);
+            for (size_t u = z; u < n; ++u) sequence[u + 1] = relu_of(row[u]);
+            const size_t i = first_argmax(sequence, n + 1), t = i <= z ? i : size_t(kept[i - 1]);
+            const size_t r = first + size_t(o);
+            y[r] = sequence[i];
             (*argmax)[r] = r * P + t;
         }
     });

@@ -49,7 +49,12 @@ void check_same_bits(Shape x_shape, Shape w_shape, uint64_t seed, float special 
     for (int b = 0; b < x_shape[0]; b += 2)
         for (int c = 0; c < x_shape[1]; ++c)
             for (int t = L / 3 + b; t < L; ++t) x.values()[(size_t(b) * x_shape[1] + size_t(c)) * L + size_t(t)] = 0.0f;
+    for (int b = 2; b < x_shape[0]; b += 4)  // and posts that start with zeros too
+        for (int c = 0; c < x_shape[1]; ++c)
+            for (int t = 0; t < 3; ++t) x.values()[(size_t(b) * x_shape[1] + size_t(c)) * L + size_t(t)] = 0.0f;
     bias.values()[0] = -10.0f;  // output channel 0 is negative everywhere: ReLU gives 0 at every position
+    bias.values()[1] = 0.5f;    // channel 1 is 0.5 everywhere: the first position is the maximum
+    std::fill(w.data() + w_shape[1] * w_shape[2], w.data() + 2 * w_shape[1] * w_shape[2], 0.0f);
     if (special != 0.0f) x.values()[1] = special;
     std::vector<float> g(size_t(x_shape[0]) * w_shape[0]);
     for (size_t k = 0; k < g.size(); ++k) g[k] = k % 3 == 0 ? 0.0f : rng.uniform(-1.0f, 1.0f);  // zeros, as dropout gives
