@@ -111,9 +111,6 @@ void parallel_for(int n_tasks, const std::function<void(int)>& fn) {
     pool().run(n_tasks, fn);
 }
 
-SerialOnThisThread::SerialOnThisThread() : before_(inside_task) { inside_task = true; }
-SerialOnThisThread::~SerialOnThisThread() { inside_task = before_; }
-
 void parallel_ranges(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn) {
     const size_t pieces = std::max<size_t>(1, std::min<size_t>(size_t(thread_count()), n / std::max<size_t>(grain, 1)));
     parallel_for(int(pieces), [&](int piece) { fn(n * size_t(piece) / pieces, n * size_t(piece + 1) / pieces); });

@@ -20,19 +20,4 @@ void parallel_for(int n_tasks, const std::function<void(int task)>& fn);
 // computed alone and the cut changes nothing.
 void parallel_ranges(size_t n, size_t grain, const std::function<void(size_t begin, size_t end)>& fn);
 
-// While one is alive, parallel_for on this thread runs every task itself. For
-// independent jobs on threads of their own (two models trained side by side,
-// one core each), which would otherwise take turns with the whole pool for
-// each of their small kernels. The results are the same either way.
-class SerialOnThisThread {
-public:
-    SerialOnThisThread();
-    ~SerialOnThisThread();
-    SerialOnThisThread(const SerialOnThisThread&) = delete;
-    SerialOnThisThread& operator=(const SerialOnThisThread&) = delete;
-
-private:
-    bool before_;
-};
-
 }  // namespace gb

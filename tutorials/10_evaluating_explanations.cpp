@@ -6,13 +6,12 @@
 // usage: 10_evaluating_explanations [--epochs N] [--text-epochs N] [--limit N] [--samples N] [--out DIR]
 #include <algorithm>
 #include <cstdio>
-#include <future>
 
 #include "app/evaluation_report.hpp"
 #include "app/program.hpp"
 #include "explain/evaluation/chunks.hpp"
-#include "nn/parallel.hpp"
 #include "training/loop.hpp"
+#include "training/side_by_side.hpp"
 #include "util/random.hpp"
 #include "viz/png.hpp"
 
@@ -200,13 +199,10 @@ int run(const Flags& flags) {
 
     std::vector<std::vector<MethodPerturbation>> by_seed{perturbation(model, x, labels, out)};
     // seeds 2 and 3 side by side, one core each: the MLP's small kernels keep two cores busy only in part
-    auto seed_on_one_core = [&](uint64_t seed) {
-        SerialOnThisThread one_core;
-        return perturbation_of_seed(mnist.train, epochs, x, labels, seed);
-    };
-    std::future<std::vector<MethodPerturbation>> third = std::async(std::launch::async, seed_on_one_core, 3);
-    by_seed.push_back(seed_on_one_core(2));
-    by_seed.push_back(third.get());
+    by_seed.resize(3);
+    side_by_side(2, [&](int k) {
+        by_seed[size_t(k + 1)] = perturbation_of_seed(mnist.train, epochs, x, labels, uint64_t(k + 2));
+    });
     perturbation_over_seeds(by_seed);
     continuity_along_a_path(model, x, labels, out);
     sanity(model, x, out);
