@@ -311,9 +311,9 @@ bool convolve_image(const ConvShape& s, const Tensor& x, const Tensor& w, const 
 // gradient, or its nonzeros (conv1d_relu_max's, one per row at most).
 struct ImageGradient {
     const float* dense;
-    const SparseRows* sparse;
+    const CompressedRows* sparse;
 };
-using OutputGradient = std::function<ImageGradient(int b, SparseRows& buffer)>;
+using OutputGradient = std::function<ImageGradient(int b, CompressedRows& buffer)>;
 
 // dy_b given by its nonzeros goes through the GEMM's sparse shortcut directly,
 // as gemm would take it with the zeros written out: where the product is
@@ -331,7 +331,7 @@ bool sparse_shortcut(const ConvShape& s, bool dots, const ImageGradient& dy) {
     return true;
 }
 
-const float* spread_out(const ConvShape& s, const SparseRows& dy, std::vector<float>& buffer) {
+const float* spread_out(const ConvShape& s, const CompressedRows& dy, std::vector<float>& buffer) {
     const size_t P = s.positions();
     buffer.assign(size_t(s.O) * P, 0.0f);
     for (size_t o = 0; o < size_t(s.O); ++o)
@@ -353,7 +353,7 @@ void convolution_backward(const ConvShape& s, const Tensor& x, const Tensor& w, 
     float* gx = x.requires_grad() ? x.node()->grad_buffer_to_fill(fresh) : nullptr;
     parallel_for(slices, [&](int slice) {
         thread_local std::vector<float> buffer, dbuffer, padded_grad, spread;
-        thread_local SparseRows nonzeros;
+        thread_local CompressedRows nonzeros;
         thread_local PaddingBuffer padded;
         float* patches = scratch(buffer, K * P);
         float *dw_slice = dw.data() + size_t(slice) * s.O * K, *db_slice = db.data() + size_t(slice) * s.O;
@@ -404,7 +404,7 @@ Tensor convolve(const char* op, const ConvShape& s, const Tensor& x, const Tenso
     const bool w_finite = all_finite(w.data(), w.numel());
     parallel_for(s.B, [&](int b) { convolve_image(s, x, w, bias, w_finite, b, y.data() + size_t(b) * per_image); });
     return make_result(op, std::move(out_shape), std::move(y), {&x, &w, &bias}, [x, w, bias, s, per_image](Node& self) {
-        convolution_backward(s, x, w, bias, [&self, per_image](int b, SparseRows&) {
+        convolution_backward(s, x, w, bias, [&self, per_image](int b, CompressedRows&) {
             return ImageGradient{self.grad.data() + size_t(b) * per_image, nullptr};
         });
     });
@@ -493,7 +493,7 @@ Tensor conv1d_relu_max(const Tensor& x, const Tensor& w, const Tensor& bias, Swi
                        [x, w, bias, s, argmax, P](Node& self) {
                            const float *g = self.grad.data(), *kept = self.data.data();
                            const size_t O = size_t(s.O);
-                           convolution_backward(s, x, w, bias, [&](int b, SparseRows& nonzeros) {
+                           convolution_backward(s, x, w, bias, [&](int b, CompressedRows& nonzeros) {
                                nonzeros.start.assign(1, 0);
                                nonzeros.index.clear();
                                nonzeros.value.clear();

@@ -38,7 +38,7 @@ void gemm_blocked(bool trans_a, bool trans_b, int M, int N, int K, float alpha, 
 
 // A matrix by its nonzeros (compressed rows): those of row r are value[k],
 // in column index[k], for k in [start[r], start[r + 1]), columns increasing.
-struct SparseRows {
+struct CompressedRows {
     std::vector<size_t> start;
     std::vector<int> index;
     std::vector<float> value;
@@ -52,9 +52,9 @@ constexpr double kSparseMinProducts = 262144.0;
 // given by its nonzeros, and C = alpha op(A) B + beta C with B (K x N, not
 // transposed) given by them. gemm_blocked's bits where the dense operand is
 // finite.
-void sparse_times_dense(const SparseRows& a, bool trans_b, int M, int N, int K, float alpha, const float* B,
+void sparse_times_dense(const CompressedRows& a, bool trans_b, int M, int N, int K, float alpha, const float* B,
                         float beta, float* C);
-void dense_times_sparse(bool trans_a, const SparseRows& b, int M, int N, int K, float alpha, const float* A,
+void dense_times_sparse(bool trans_a, const CompressedRows& b, int M, int N, int K, float alpha, const float* A,
                         float beta, float* C);
 
 // Computes the product and returns true where it is large, op(A) (A not

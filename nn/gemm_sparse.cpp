@@ -44,7 +44,7 @@ bool all_bits_zero(const float* x) {
 // row by row and gives up as soon as the rows read so far hold more than
 // their share (plus a quarter row, for one long post among short ones), so a
 // dense matrix costs the reading of one row.
-bool compress_if_sparse(const float* x, int rows, int cols, SparseRows& out) {
+bool compress_if_sparse(const float* x, int rows, int cols, CompressedRows& out) {
     size_t nonzeros = 0;
     for (int r = 0; r < rows; ++r) {
         const float* row = x + size_t(r) * size_t(cols);
@@ -94,7 +94,7 @@ void start_row(float* c, int N, float alpha, float beta) {
 // a combination of the rows p of op(B) where A[i][p] is nonzero. With
 // trans_b those rows are columns of B, strided: they are first copied out,
 // for the columns some row of A uses (gathered[u] = op(B) row used[u]).
-void sparse_times_dense(const SparseRows& a, bool trans_b, int M, int N, int K, float alpha, const float* B,
+void sparse_times_dense(const CompressedRows& a, bool trans_b, int M, int N, int K, float alpha, const float* B,
                         float beta, float* C) {
     std::vector<float> gathered;
     std::vector<int> slot;  // slot[p]: where row p of op(B) was copied to
@@ -134,7 +134,7 @@ void sparse_times_dense(const SparseRows& a, bool trans_b, int M, int N, int K, 
 // of C and each block of p, the nonzeros of B's rows in the block are
 // spread over a compact sum (one slot per column some of them use), which
 // then goes into C.
-void dense_times_sparse(bool trans_a, const SparseRows& b, int M, int N, int K, float alpha, const float* A,
+void dense_times_sparse(bool trans_a, const CompressedRows& b, int M, int N, int K, float alpha, const float* A,
                         float beta, float* C) {
     struct Block {
         int p0, p1;
@@ -186,7 +186,7 @@ bool gemm_sparse(bool trans_a, bool trans_b, int M, int N, int K, float alpha, c
                  float beta, float* C) {
     // A small product is not worth the look for zeros.
     if (M <= 0 || N <= 0 || K <= 0 || double(M) * N * K < kSparseMinProducts) return false;
-    thread_local SparseRows sparse;
+    thread_local CompressedRows sparse;
     // op(A) read along its rows (A not transposed) and sparse: X W^T.
     if (!trans_a && compress_if_sparse(A, M, K, sparse) && all_finite(B, size_t(K) * size_t(N))) {
         sparse_times_dense(sparse, trans_b, M, N, K, alpha, B, beta, C);
