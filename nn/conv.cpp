@@ -319,9 +319,9 @@ using OutputGradient = std::function<ImageGradient(int b, CompressedRows& buffer
 // as gemm would take it with the zeros written out: where the product is
 // large enough, dy_b sparse by gemm's count (a row of P >= 16 positions with
 // one nonzero is), not a case for dot products, and the other operand finite
-// (gemm_sparse.cpp). The bias gradient adds the nonzeros of each row, as
-// add_row_sums would: adding +0 changes no sum that does not stand at -0, and
-// these start at +0 and never reach -0 (a sum is -0 only if its two terms are).
+// (gemm_sparse.cpp). The bias gradient is add_row_sums' chain of additions
+// with the runs of zeros in it each added once (add_zeros_and): a second +0
+// changes nothing after the first.
 // Otherwise dy_b is spread into a zeroed buffer and takes the dense way.
 bool sparse_shortcut(const ConvShape& s, bool dots, const ImageGradient& dy) {
     const size_t P = s.positions(), K = s.patch();
@@ -329,6 +329,19 @@ bool sparse_shortcut(const ConvShape& s, bool dots, const ImageGradient& dy) {
     for (int o = 0; o < s.O; ++o)
         if (dy.sparse->start[size_t(o) + 1] - dy.sparse->start[size_t(o)] > 1) return false;
     return true;
+}
+
+// sum + row o of dy (P values, given by its nonzeros), added one after the
+// other as add_row_sums adds them, where a run of zeros is added as one +0.
+float add_zeros_and(const CompressedRows& dy, size_t o, size_t P, float sum) {
+    size_t next = 0;  // the next position to add
+    for (size_t k = dy.start[o]; k < dy.start[o + 1]; ++k) {
+        if (size_t(dy.index[k]) > next) sum += 0.0f;
+        sum += dy.value[k];
+        next = size_t(dy.index[k]) + 1;
+    }
+    if (next < P) sum += 0.0f;
+    return sum;
 }
 
 const float* spread_out(const ConvShape& s, const CompressedRows& dy, std::vector<float>& buffer) {
@@ -371,8 +384,7 @@ void convolution_backward(const ConvShape& s, const Tensor& x, const Tensor& w, 
                 else gemm(false, dots, s.O, int(K), int(P), 1.0f, dense, patches, 1.0f, dw_slice);
             }
             if (shortcut) {
-                for (size_t o = 0; o < size_t(s.O); ++o)
-                    for (size_t k = dy.sparse->start[o]; k < dy.sparse->start[o + 1]; ++k) db_slice[o] += dy.sparse->value[k];
+                for (size_t o = 0; o < size_t(s.O); ++o) db_slice[o] = add_zeros_and(*dy.sparse, o, P, db_slice[o]);
             } else {
                 add_row_sums(dense, s.O, P, db_slice);
             }
@@ -445,14 +457,16 @@ Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, 
 
 // Per image: y_b as conv1d gives it, ReLU'd row by row, and each row's first
 // maximum (first_argmax, as max_last_axis finds it) kept with its position.
-// Backward: the gradient the max and the ReLU would pass down, spread into a
-// zeroed (O, L) buffer of the image, dy[o, t*] = 0 + (0 + g[b, o]) * relu'(y),
-// the same expression, then conv1d's backward pass on it. relu'(y) is 1 where
-// the kept maximum is > 0, which is where y > 0 (relu(y) = y there).
+// Backward: the gradient the max and the ReLU would pass down, one value per
+// row of the image's (O, L) gradient, dy[o, t*] = 0 + (0 + g[b, o]) * relu'(y),
+// the same expression, given by its nonzeros to conv1d's backward pass.
+// relu'(y) is 1 where the kept maximum is > 0, which is where y > 0 (relu(y)
+// = y there); it is recorded in the forward pass.
 Tensor conv1d_relu_max(const Tensor& x, const Tensor& w, const Tensor& bias, Switches* switches) {
     const ConvShape s = conv1d_shapes(x, w, bias, 1, 0);
     const size_t P = s.positions(), per_image = size_t(s.O) * P;
     std::vector<float> y(size_t(s.B) * s.O);
+    std::vector<unsigned char> positive(y.size());  // relu'(y) at each maximum: where it is > 0
     auto argmax = std::make_shared<std::vector<size_t>>(y.size());  // flat indices into (B, O, L)
     const bool w_finite = all_finite(w.data(), w.numel());
     parallel_for(s.B, [&](int b) {
@@ -466,6 +480,7 @@ Tensor conv1d_relu_max(const Tensor& x, const Tensor& w, const Tensor& bias, Swi
                 for (size_t t = 0; t < P; ++t) row[t] = relu_of(row[t]);
                 const size_t r = first + size_t(o), t = first_argmax(row, P);
                 y[r] = row[t];
+                positive[r] = y[r] > 0.0f;
                 (*argmax)[r] = r * P + t;
             }
             return;
@@ -485,20 +500,21 @@ Tensor conv1d_relu_max(const Tensor& x, const Tensor& w, const Tensor& bias, Swi
             const size_t i = first_argmax(sequence, n + 1), t = i <= z ? i : size_t(kept[i - 1]);
             const size_t r = first + size_t(o);
             y[r] = sequence[i];
+            positive[r] = y[r] > 0.0f;
             (*argmax)[r] = r * P + t;
         }
     });
     if (switches) *switches = argmax;
     return make_result("conv1d_relu_max", {s.B, s.O}, std::move(y), {&x, &w, &bias},
-                       [x, w, bias, s, argmax, P](Node& self) {
-                           const float *g = self.grad.data(), *kept = self.data.data();
+                       [x, w, bias, s, argmax, P, positive = std::move(positive)](Node& self) {
+                           const float* g = self.grad.data();
                            const size_t O = size_t(s.O);
                            convolution_backward(s, x, w, bias, [&](int b, CompressedRows& nonzeros) {
                                nonzeros.start.assign(1, 0);
                                nonzeros.index.clear();
                                nonzeros.value.clear();
                                for (size_t r = size_t(b) * O; r < size_t(b + 1) * O; ++r) {
-                                   const float dy = 0.0f + (0.0f + g[r]) * (kept[r] > 0.0f ? 1.0f : 0.0f);
+                                   const float dy = 0.0f + (0.0f + g[r]) * (positive[r] ? 1.0f : 0.0f);
                                    if (dy != 0.0f) {
                                        nonzeros.index.push_back(int((*argmax)[r] - r * P));
                                        nonzeros.value.push_back(dy);

@@ -5,6 +5,7 @@
 // floats), shape (B, T); the Embedding layer turns them into vectors.
 #pragma once
 #include <string>
+#include <typeinfo>
 #include <vector>
 
 #include "nn/conv.hpp"
@@ -92,9 +93,11 @@ private:
 };
 
 inline size_t Conv1d::forward_fused(const Tensor& x, const std::unique_ptr<Module>* next, size_t count, Tensor& out) {
-    auto* max = count >= 2 && dynamic_cast<ReLU*>(next[0].get()) ? dynamic_cast<MaxOverTime*>(next[1].get()) : nullptr;
-    if (!max) return Module::forward_fused(x, next, count, out);
-    out = conv1d_relu_max(x, weight_, bias_, &max->switches_);
+    // these three classes themselves: a subclass may compute something else
+    const bool fuses = typeid(*this) == typeid(Conv1d) && count >= 2 && typeid(*next[0]) == typeid(ReLU) &&
+                       typeid(*next[1]) == typeid(MaxOverTime);
+    if (!fuses) return Module::forward_fused(x, next, count, out);
+    out = conv1d_relu_max(x, weight_, bias_, &static_cast<MaxOverTime&>(*next[1]).switches_);
     return 2;
 }
 

@@ -2,6 +2,7 @@
 // conv1d -> relu -> max_last_axis, forward and backward, and Sequential's use
 // of it.
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <string>
 
@@ -56,6 +57,7 @@ void check_same_bits(Shape x_shape, Shape w_shape, uint64_t seed, float special 
     bias.values()[1] = 0.5f;    // channel 1 is 0.5 everywhere: the first position is the maximum
     std::fill(w.data() + w_shape[1] * w_shape[2], w.data() + 2 * w_shape[1] * w_shape[2], 0.0f);
     if (special != 0.0f) x.values()[1] = special;
+    if (std::isnan(special)) bias.values()[2] = special;  // a NaN bias: NaN at every position of channel 2
     std::vector<float> g(size_t(x_shape[0]) * w_shape[0]);
     for (size_t k = 0; k < g.size(); ++k) g[k] = k % 3 == 0 ? 0.0f : rng.uniform(-1.0f, 1.0f);  // zeros, as dropout gives
     FeatureLayerRun fused = run_feature_layer(conv1d_relu_max, x, w, bias, g);
@@ -75,6 +77,9 @@ TEST_CASE("conv1d_relu_max gives the bits of conv1d, relu and max_last_axis, val
     check_same_bits({4, 8, 30}, {16, 8, 5}, 3);
     check_same_bits({4, 64, 60}, {96, 64, 1}, 4, std::numeric_limits<float>::infinity());  // no shortcut: inf * 0
     check_same_bits({4, 8, 30}, {16, 8, 2}, 5, std::numeric_limits<float>::quiet_NaN());
+    check_same_bits({1, 64, 60}, {96, 64, 1}, 6);  // one post: the GEMMs spread over the threads
+    check_same_bits({6, 64, 10}, {96, 64, 1}, 7);  // 10 positions: no shortcut for the gradient
+    check_same_bits({4, 64, 60}, {96, 64, 1}, 8, std::numeric_limits<float>::quiet_NaN());  // padding left out
 }
 
 // A position whose input is all zeros is left out of the GEMM (conv.cpp); the output is the GEMM's over
@@ -101,23 +106,53 @@ TEST_CASE("conv1d skips the padding positions with the bits of the GEMM over all
     }
 }
 
+namespace {
+
+// The gradients of a Sequential's parameters and input after the backward pass of sum(net(x) * g).
+std::vector<std::vector<float>> gradients_through(Sequential& net, Tensor x, bool layer_by_layer, const char** op) {
+    for (auto& [name, p] : net.parameters()) p.zero_grad();
+    x.zero_grad();
+    Tensor h = x, features;
+    if (layer_by_layer) {
+        for (size_t i = 0; i < net.size(); ++i) h = net[i].forward(h);
+    } else {
+        h = net.forward(x);
+    }
+    *op = h.node()->parents.empty() ? "" : h.node()->parents[0]->op;  // the op under the Linear
+    std::vector<float> g(h.numel());
+    for (size_t k = 0; k < g.size(); ++k) g[k] = float(k % 5) - 2.0f;
+    h.backward(g);
+    std::vector<std::vector<float>> all{h.values(), x.grad()};
+    for (auto& [name, p] : net.parameters()) all.push_back(p.grad());
+    return all;
+}
+
+}  // namespace
+
 TEST_CASE("Sequential runs Conv1d, ReLU and MaxOverTime as one op, layer by layer elsewhere", "[conv]") {
     Rng rng(6);
-    Sequential net;
-    net.emplace<Conv1d>(8, 12, 3, rng).emplace<ReLU>().emplace<MaxOverTime>().emplace<Linear>(12, 3, rng);
-    Tensor x = random_tensor({5, 8, 20}, rng);
-    Tensor fused = net.forward(x);
+    Sequential net;  // large enough for the padding positions to be left out of the products
+    net.emplace<Conv1d>(64, 80, 1, rng).emplace<ReLU>().emplace<MaxOverTime>().emplace<Linear>(80, 3, rng);
+    Tensor x = random_tensor({3, 64, 40}, rng);
+    for (size_t k = 64 * 40 + 20 * 64; k < 2 * 64 * 40; ++k) x.values()[k] = 0.0f;  // not exactly padding: zeros
+    for (int c = 0; c < 64; ++c)
+        for (int t = 25; t < 40; ++t) x.values()[(size_t(2) * 64 + size_t(c)) * 40 + size_t(t)] = 0.0f;  // padding
+    const char *fused_op = "", *apart_op = "";
+    const auto fused = gradients_through(net, x, false, &fused_op);
     const std::vector<size_t> fused_switches = dynamic_cast<MaxOverTime&>(net[2]).switches();
-    Tensor h = x;
-    for (size_t i = 0; i < net.size(); ++i) h = net[i].forward(h);
-    CHECK(same_bits(fused.values(), h.values()));
+    const auto apart = gradients_through(net, x, true, &apart_op);
+    CHECK(std::string(fused_op) == "conv1d_relu_max");
+    CHECK(std::string(apart_op) == "max_last_axis");
+    REQUIRE(fused.size() == apart.size());
+    for (size_t k = 0; k < fused.size(); ++k) CHECK(same_bits(fused[k], apart[k]));  // output, x, then parameters
     CHECK(fused_switches == dynamic_cast<MaxOverTime&>(net[2]).switches());
-    CHECK(fused_switches.size() == 5 * 12);
+    CHECK(fused_switches.size() == 3 * 80);
 
     // without the ReLU between them, the convolution and the max run apart
     Sequential plain;
-    plain.emplace<Conv1d>(8, 12, 3, rng).emplace<MaxOverTime>();
+    plain.emplace<Conv1d>(64, 12, 3, rng).emplace<MaxOverTime>();
     Tensor y = plain.forward(x);
+    CHECK(std::string(y.node()->op) == "max_last_axis");
     CHECK(same_bits(y.values(), max_last_axis(plain[0].forward(x)).values()));
 }
 
