@@ -82,7 +82,7 @@ TEST_CASE("conv1d_relu_max gives the bits of conv1d, relu and max_last_axis, val
     check_same_bits({4, 64, 60}, {96, 64, 1}, 8, std::numeric_limits<float>::quiet_NaN());  // padding left out
 }
 
-// A position whose input is all zeros is left out of the GEMM (conv.cpp); the output is the GEMM's over
+// A position whose input is all zeros is left out of the GEMM (conv_images.cpp); the output is the GEMM's over
 // all positions all the same: y_b = bias + W x_b, one gemm call per post.
 TEST_CASE("conv1d skips the padding positions with the bits of the GEMM over all of them", "[conv]") {
     Rng rng(7);
