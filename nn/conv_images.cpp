@@ -20,9 +20,8 @@ constexpr int kSlices = 8;
 // other columns: the bits are those of one GEMM over all positions. Looking
 // for zero patches and gathering pays only where a position costs many
 // products (512 x 64 in the text CNN); LeNet's layers (6 x 25, 16 x 150) took
-// a tenth longer with it, so they go straight to the GEMM.
+// 10-37% longer per epoch with it, so they go straight to the GEMM.
 constexpr size_t kProductsToSkip = 4096;
-
 
 // dy_b given by its nonzeros goes through the GEMM's sparse shortcut directly,
 // as gemm would take it with the zeros written out: where the product is
