@@ -60,7 +60,7 @@ endef
 # PRECOMPILE=no compiles the files as they are.
 PRECOMPILE ?= yes
 ifeq ($(PRECOMPILE),yes)
-STD_PCH_USERS := $(filter-out $(BUILD)/nn/gemm_fast.o $(BUILD)/nn/pool.o $(BUILD)/nn/lstm.o,\
+STD_PCH_USERS := $(filter-out $(BUILD)/nn/gemm_fast.o $(BUILD)/nn/pool.o $(BUILD)/nn/lstm.o $(BUILD)/nn/optim.o,\
     $(LIB_SRC:%.cpp=$(BUILD)/%.o)) $(BUILD)/app/main.o $(TUTORIALS:%=%.o) $(BENCH_BIN:%=%.o)
 $(eval $(call precompiled_header,util/precompiled.hpp,$(BUILD)/precompiled.hpp,$(STD_PCH_USERS)))
 endif
@@ -71,6 +71,10 @@ $(BUILD)/nn/gemm_fast.o: override CXXFLAGS += -mprefer-vector-width=512
 # clamping in the LSTM's exp (nn/lstm.cpp: without it, the gate loop stays
 # scalar, "control flow in loop"); no value changes
 $(BUILD)/nn/pool.o $(BUILD)/nn/lstm.o: override CXXFLAGS += -fno-trapping-math
+# lets GCC vectorize Adam's update (nn/optim.cpp): with errno to set, each
+# std::sqrt is a test and a branch to the library's sqrtf, and the loop stays
+# scalar; the square root itself is the same correctly rounded instruction
+$(BUILD)/nn/optim.o: override CXXFLAGS += -fno-math-errno
 
 $(LIB): $(LIB_SRC:%.cpp=$(BUILD)/%.o)
 	@rm -f $@

@@ -54,7 +54,8 @@ struct AdamSettings {
 };
 
 // Elements [begin, end) of one parameter; the arguments cannot alias each
-// other or the settings, so the loop is vectorised.
+// other or the settings, and this file is compiled without errno for
+// std::sqrt (Makefile), so the loop is vectorised.
 void adam_update(const AdamSettings& a, float* __restrict w, const float* __restrict grad, float* __restrict m,
                  float* __restrict v, size_t begin, size_t end) {
     const AdamSettings s = a;
