@@ -17,13 +17,10 @@
 #include <cstring>
 #include <vector>
 
-#if defined(__AVX__)
-#include <immintrin.h>
-#endif
-
 #include "nn/gemm.hpp"
 #include "nn/gemm_sums.hpp"
 #include "nn/parallel.hpp"
+#include "nn/transpose.hpp"
 
 namespace gb {
 namespace {
@@ -46,30 +43,6 @@ struct Matrix {  // op(X)[r][c] = x[r * ld + c], or x[c * ld + r] when trans
     int ld;
     bool trans;
 };
-
-#if defined(__AVX__)
-// to[k * to_step + i] = from[i * ld + k] for i, k < 8: an 8 x 8 block
-// transposed in registers (pairs of rows interleaved, then pairs of pairs,
-// then the 128-bit halves exchanged).
-void transpose_8x8(const float* from, int ld, float* to, int to_step) {
-    __m256 r[8], t[8], u[8];
-    for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(from + size_t(i) * ld);
-    for (int i = 0; i < 8; i += 2) {
-        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
-        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
-    }
-    for (int i = 0; i < 8; i += 4) {
-        u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
-        u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
-        u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
-        u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
-    }
-    for (int k = 0; k < 4; ++k) {
-        _mm256_storeu_ps(to + size_t(k) * to_step, _mm256_permute2f128_ps(u[k], u[k + 4], 0x20));
-        _mm256_storeu_ps(to + size_t(k + 4) * to_step, _mm256_permute2f128_ps(u[k], u[k + 4], 0x31));
-    }
-}
-#endif
 
 // Copies the block op(X)[r0 : r0+rows, c0 : c0+n] into a panel of `width`
 // rows, zero-padded below row `rows`: panel[c * width + r]. Both packings

@@ -15,6 +15,7 @@
 // with a zero that is not +-0 is 0 * inf or 0 * NaN: the shortcut is taken
 // only where the other operand is finite.
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "nn/gemm.hpp"
 #include "nn/gemm_sums.hpp"
 #include "nn/parallel.hpp"
+#include "nn/transpose.hpp"
 
 namespace gb {
 namespace {
@@ -40,35 +42,46 @@ bool all_bits_zero(const float* x) {
     return (any & 0x7fffffff7fffffffull) == 0;  // every bit but the two signs
 }
 
-// The nonzeros of a row-major (rows x cols) matrix, if it is sparse. Counts
-// row by row and gives up as soon as the rows read so far hold more than
-// their share (plus a quarter row, for one long post among short ones), so a
-// dense matrix costs the reading of one row.
+// Loops over at least this many floats are spread over the threads.
+constexpr size_t kParallelFloats = 65536;
+
+// The nonzeros of a row-major (rows x cols) matrix, if it is sparse: at most
+// kSparseDivisor-th of the rows read so far, plus a quarter row (for one
+// long post among short ones), at every row. The first row is counted
+// alone, so a dense matrix costs the reading of one row; the others are
+// counted, and then copied out, on all threads.
 bool compress_if_sparse(const float* x, int rows, int cols, CompressedRows& out) {
-    size_t nonzeros = 0;
-    for (int r = 0; r < rows; ++r) {
-        const float* row = x + size_t(r) * size_t(cols);
+    auto count = [&](size_t r) {
+        size_t nonzeros = 0;
+        const float* row = x + r * size_t(cols);
         for (int c = 0; c < cols; ++c) nonzeros += row[c] != 0.0f;
-        if (nonzeros > size_t(r + 1) * size_t(cols) / kSparseDivisor + size_t(cols) / 4) return false;
+        return nonzeros;
+    };
+    const size_t row_grain = std::max<size_t>(1, kParallelFloats / size_t(cols));
+    std::vector<size_t>& start = out.start;
+    start.assign(size_t(rows) + 1, 0);
+    start[1] = count(0);
+    parallel_ranges(size_t(rows) - 1, row_grain, [&](size_t begin, size_t end) {
+        for (size_t r = begin + 1; r < end + 1; ++r) start[r + 1] = count(r);
+    });
+    for (size_t r = 0; r < size_t(rows); ++r) {
+        start[r + 1] += start[r];
+        if (start[r + 1] > (r + 1) * size_t(cols) / kSparseDivisor + size_t(cols) / 4) return false;
     }
-    out.start.assign(1, 0);
-    out.index.clear();
-    out.value.clear();
-    out.index.reserve(nonzeros);
-    out.value.reserve(nonzeros);
-    for (int r = 0; r < rows; ++r) {
-        const float* row = x + size_t(r) * size_t(cols);
-        for (int c0 = 0; c0 < cols; c0 += kRun) {
-            const int c1 = std::min(cols, c0 + kRun);
-            if (c1 - c0 == kRun && all_bits_zero(row + c0)) continue;
-            for (int c = c0; c < c1; ++c)
-                if (row[c] != 0.0f) {
-                    out.index.push_back(c);
-                    out.value.push_back(row[c]);
-                }
+    out.index.resize(start.back());
+    out.value.resize(start.back());
+    parallel_ranges(size_t(rows), row_grain, [&](size_t begin, size_t end) {
+        for (size_t r = begin; r < end; ++r) {
+            const float* row = x + r * size_t(cols);
+            size_t k = start[r];
+            for (int c0 = 0; c0 < cols; c0 += kRun) {
+                const int c1 = std::min(cols, c0 + kRun);
+                if (c1 - c0 == kRun && all_bits_zero(row + c0)) continue;
+                for (int c = c0; c < c1; ++c)
+                    if (row[c] != 0.0f) out.index[k] = c, out.value[k++] = row[c];
+            }
         }
-        out.start.push_back(out.index.size());
-    }
+    });
     return true;
 }
 
@@ -79,6 +92,11 @@ std::vector<int> sorted_distinct(std::vector<int>::const_iterator first, std::ve
     values.erase(std::unique(values.begin(), values.end()), values.end());
     return values;
 }
+
+// 16 floats: a cache line. The gathered rows of sparse_times_dense are
+// filled that many columns at a time, and dense_times_sparse gives each
+// thread at least that many rows of C.
+constexpr size_t kTileRows = 16;
 
 // Row i of C before any product: beta C, then + alpha * 0 (see the top).
 void start_row(float* c, int N, float alpha, float beta) {
@@ -96,17 +114,24 @@ void start_row(float* c, int N, float alpha, float beta) {
 // for the columns some row of A uses (gathered[u] = op(B) row used[u]).
 void sparse_times_dense(const CompressedRows& a, bool trans_b, int M, int N, int K, float alpha, const float* B,
                         float beta, float* C) {
-    std::vector<float> gathered;
+    // kept from call to call (each overwrites what it reads), as a reference
+    // for the threads that fill it, to whom the name would mean their own
+    thread_local std::vector<float> kept;
+    std::vector<float>& gathered = kept;
     std::vector<int> slot;  // slot[p]: where row p of op(B) was copied to
     if (trans_b) {
         const std::vector<int> used = sorted_distinct(a.index.begin(), a.index.end());
         slot.assign(size_t(K), -1);
         for (size_t u = 0; u < used.size(); ++u) slot[size_t(used[u])] = int(u);
         gathered.resize(used.size() * size_t(N));
-        parallel_ranges(size_t(N), 64, [&](size_t begin, size_t end) {
-            for (size_t j = begin; j < end; ++j)
+        // kTileRows columns j of `gathered` at a time: one cache line of each of
+        // its rows, filled from kTileRows rows of B read front to back.
+        parallel_ranges(size_t(N), kTileRows, [&](size_t begin, size_t end) {
+            for (size_t j0 = begin; j0 < end; j0 += kTileRows) {
+                const size_t j1 = std::min(end, j0 + kTileRows);
                 for (size_t u = 0; u < used.size(); ++u)
-                    gathered[u * size_t(N) + j] = B[j * size_t(K) + size_t(used[u])];
+                    for (size_t j = j0; j < j1; ++j) gathered[u * size_t(N) + j] = B[j * size_t(K) + size_t(used[u])];
+            }
         });
     }
     auto op_b_row = [&](int p) {
@@ -130,10 +155,20 @@ void sparse_times_dense(const CompressedRows& a, bool trans_b, int M, int N, int
     });
 }
 
-// C = alpha op(A) B + beta C, B (K x N) given by its nonzeros. For each row i
-// of C and each block of p, the nonzeros of B's rows in the block are
-// spread over a compact sum (one slot per column some of them use), which
-// then goes into C.
+// sums[u][r] += a[r] * value for r < rows: one nonzero of B, value, times a
+// column of op(A), into the sums of the column of C it reaches.
+void add_scaled(float* __restrict sums, const float* __restrict a, float value, size_t rows) {
+    for (size_t r = 0; r < rows; ++r) sums[r] += a[r] * value;
+}
+
+// C = alpha op(A) B + beta C, B (K x N) given by its nonzeros. Each thread
+// takes a range of rows i of C. Within a block of p, the nonzero B[p][n]
+// adds value * op(A)[i][p] to the sum of C[i][n], for every row i of the
+// range at once, a multiply-add along a vector (the block's sums are kept
+// column by column, for the columns its nonzeros reach); each sum thus adds
+// its products in increasing p, as in the blocked kernel. The sums are then
+// turned row by row, and each row of C is started and takes its sums, in
+// increasing p, while it is in cache.
 void dense_times_sparse(bool trans_a, const CompressedRows& b, int M, int N, int K, float alpha, const float* A,
                         float beta, float* C) {
     struct Block {
@@ -151,35 +186,51 @@ void dense_times_sparse(bool trans_a, const CompressedRows& b, int M, int N, int
         for (size_t k = first; k < last; ++k) block.slot.push_back(place[size_t(b.index[k])]);
         blocks.push_back(std::move(block));
     }
-    parallel_ranges(size_t(M), 1, [&](size_t begin, size_t end) {
-        std::vector<float> sum;
-        for (size_t i = begin; i < end; ++i) {
-            float* c = C + i * size_t(N);
+    parallel_ranges(size_t(M), kTileRows, [&](size_t begin, size_t end) {
+        const size_t rows = end - begin;
+        std::vector<float> sums, column(rows);
+        thread_local std::vector<std::vector<float>> by_row;  // by_row[block][r * columns + u], overwritten
+        by_row.resize(std::max(by_row.size(), blocks.size()));
+        for (size_t n = 0; n < blocks.size(); ++n) {
+            const Block& block = blocks[n];
+            sums.assign(block.columns.size() * rows, 0.0f);  // sums[u * rows + r]: C[begin + r][columns[u]]
+            const int* slot = block.slot.data();
+            for (int p = block.p0; p < block.p1; ++p) {
+                const float* a = A + size_t(p) * size_t(M) + begin;  // op(A)[begin:end][p], in place when transposed
+                if (!trans_a) {
+                    for (size_t r = 0; r < rows; ++r) column[r] = A[(begin + r) * size_t(K) + size_t(p)];
+                    a = column.data();
+                }
+                for (size_t k = b.start[size_t(p)]; k < b.start[size_t(p) + 1]; ++k, ++slot)
+                    add_scaled(sums.data() + size_t(*slot) * rows, a, b.value[k], rows);
+            }
+            by_row[n].resize(sums.size());
+            transpose_matrices<Into::Overwrite>(sums.data(), 1, block.columns.size(), rows, by_row[n].data());
+        }
+        for (size_t r = 0; r < rows; ++r) {
+            float* c = C + (begin + r) * size_t(N);
             start_row(c, N, alpha, beta);
-            for (const Block& block : blocks) {
-                sum.assign(block.columns.size(), 0.0f);
-                const int* slot = block.slot.data();
-                for (int p = block.p0; p < block.p1; ++p) {
-                    const float a = trans_a ? A[size_t(p) * size_t(M) + i] : A[i * size_t(K) + size_t(p)];
-                    for (size_t k = b.start[size_t(p)]; k < b.start[size_t(p) + 1]; ++k, ++slot)
-                        sum[size_t(*slot)] += a * b.value[k];
-                }
-                for (size_t u = 0; u < block.columns.size(); ++u) {
-                    c[block.columns[u]] += alpha * sum[u];
-                }
+            for (size_t n = 0; n < blocks.size(); ++n) {
+                const std::vector<int>& columns = blocks[n].columns;
+                const float* sum = by_row[n].data() + r * columns.size();
+                for (size_t u = 0; u < columns.size(); ++u) c[columns[u]] += alpha * sum[u];
             }
         }
     });
 }
 
 bool all_finite(const float* x, size_t n) {
-    uint32_t not_finite = 0;  // exponent bits all ones: inf or NaN
-    for (size_t k = 0; k < n; ++k) {
-        uint32_t bits;
-        std::memcpy(&bits, x + k, sizeof bits);
-        not_finite |= (bits & 0x7f800000u) == 0x7f800000u;
-    }
-    return not_finite == 0;
+    std::atomic<bool> finite{true};
+    parallel_ranges(n, kParallelFloats, [&](size_t begin, size_t end) {
+        uint32_t not_finite = 0;  // exponent bits all ones: inf or NaN
+        for (size_t k = begin; k < end; ++k) {
+            uint32_t bits;
+            std::memcpy(&bits, x + k, sizeof bits);
+            not_finite |= (bits & 0x7f800000u) == 0x7f800000u;
+        }
+        if (not_finite) finite.store(false, std::memory_order_relaxed);
+    });
+    return finite.load();
 }
 
 bool gemm_sparse(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B,

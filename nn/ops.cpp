@@ -6,6 +6,7 @@
 #include "nn/buffers.hpp"
 #include "nn/gemm.hpp"
 #include "nn/parallel.hpp"
+#include "nn/transpose.hpp"
 #include "util/error.hpp"
 
 namespace gb {
@@ -224,30 +225,15 @@ Tensor reshape(const Tensor& x, Shape shape) {
 
 namespace {
 
-// to[b, c, r] (op)= from[b, r, c] for a batch of R x C matrices, in tiles
-// of 16 x 16 so that both sides are read and written a cache line at a time.
-template <typename Op>
-void transpose_matrices(const float* from, size_t batch, size_t R, size_t C, float* to, Op op) {
-    constexpr size_t kTile = 16;
-    parallel_ranges(batch, 1, [&](size_t begin, size_t end) {
-        for (size_t b = begin; b < end; ++b)
-            for (size_t r0 = 0; r0 < R; r0 += kTile)
-                for (size_t c0 = 0; c0 < C; c0 += kTile)
-                    for (size_t c = c0; c < std::min(C, c0 + kTile); ++c)
-                        for (size_t r = r0; r < std::min(R, r0 + kTile); ++r)
-                            op(to[(b * C + c) * R + r], from[(b * R + r) * C + c]);
-    });
-}
-
 // transpose() of the last two axes (a text model's (B, T, E) -> (B, E, T)),
 // without the index table of the general case; each value is moved, and
 // each gradient added, once, as there.
 Tensor transpose_last_two(const Tensor& x, const Shape& shape) {
     const size_t C = size_t(x.dim(-1)), R = size_t(x.dim(-2)), batch = x.numel() / std::max<size_t>(R * C, 1);
     std::vector<float> out = uninitialized_buffer(x.numel());
-    transpose_matrices(x.data(), batch, R, C, out.data(), [](float& to, float from) { to = from; });
+    transpose_matrices<Into::Overwrite>(x.data(), batch, R, C, out.data());
     return make_result("transpose", shape, std::move(out), {&x}, [x, batch, R, C](Node& self) {
-        transpose_matrices(self.grad.data(), batch, C, R, x.node()->grad_buffer(), [](float& to, float from) { to += from; });
+        transpose_matrices<Into::Add>(self.grad.data(), batch, C, R, x.node()->grad_buffer());
     });
 }
 
