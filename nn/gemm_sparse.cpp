@@ -47,9 +47,10 @@ constexpr size_t kParallelFloats = 65536;
 
 // The nonzeros of a row-major (rows x cols) matrix, if it is sparse: at most
 // kSparseDivisor-th of the rows read so far, plus a quarter row (for one
-// long post among short ones), at every row. The first row is counted
-// alone, so a dense matrix costs the reading of one row; the others are
-// counted, and then copied out, on all threads.
+// long post among short ones), at every row. The first rows, as many as one
+// thread would count, are counted one by one, so a dense matrix costs the
+// reading of a row or a few; the others are counted, and then copied out,
+// on all threads.
 bool compress_if_sparse(const float* x, int rows, int cols, CompressedRows& out) {
     auto count = [&](size_t r) {
         size_t nonzeros = 0;
@@ -57,16 +58,23 @@ bool compress_if_sparse(const float* x, int rows, int cols, CompressedRows& out)
         for (int c = 0; c < cols; ++c) nonzeros += row[c] != 0.0f;
         return nonzeros;
     };
+    auto too_many = [&](size_t r, size_t nonzeros) {  // in rows 0 to r
+        return nonzeros > (r + 1) * size_t(cols) / kSparseDivisor + size_t(cols) / 4;
+    };
     const size_t row_grain = std::max<size_t>(1, kParallelFloats / size_t(cols));
-    std::vector<size_t>& start = out.start;
+    const size_t alone = std::min(size_t(rows), row_grain);
+    std::vector<size_t>& start = out.start;  // start[r + 1]: first the count of row r, then the sum to it
     start.assign(size_t(rows) + 1, 0);
-    start[1] = count(0);
-    parallel_ranges(size_t(rows) - 1, row_grain, [&](size_t begin, size_t end) {
-        for (size_t r = begin + 1; r < end + 1; ++r) start[r + 1] = count(r);
+    for (size_t r = 0; r < alone; ++r) {
+        start[r + 1] = start[r] + count(r);
+        if (too_many(r, start[r + 1])) return false;
+    }
+    parallel_ranges(size_t(rows) - alone, row_grain, [&](size_t begin, size_t end) {
+        for (size_t r = alone + begin; r < alone + end; ++r) start[r + 1] = count(r);
     });
-    for (size_t r = 0; r < size_t(rows); ++r) {
+    for (size_t r = alone; r < size_t(rows); ++r) {
         start[r + 1] += start[r];
-        if (start[r + 1] > (r + 1) * size_t(cols) / kSparseDivisor + size_t(cols) / 4) return false;
+        if (too_many(r, start[r + 1])) return false;
     }
     out.index.resize(start.back());
     out.value.resize(start.back());

@@ -9,37 +9,53 @@ namespace gb {
 SGD::SGD(std::vector<Tensor> params, float lr, float momentum, float weight_decay)
     : Optimizer(std::move(params), lr), momentum_(momentum), weight_decay_(weight_decay), velocity_(params_.size()) {}
 
-// One pass over each parameter: the velocity and the weight of an element
-// are updated together, while both are in registers, rather than in two
-// loops that each stream the whole tensor through memory. The arithmetic of
-// each element is the same.
+namespace {
+
+struct SgdSettings {
+    float lr, momentum, weight_decay;
+    bool first;  // the first step with momentum: v = g
+};
+
+// Elements [begin, end) of one parameter, in one pass: the velocity and the
+// weight of an element are updated together, while both are in registers,
+// rather than in two loops that each stream the whole tensor through memory.
+// v is null without momentum.
+void sgd_update(const SgdSettings& settings, float* __restrict w, const float* __restrict grad, float* __restrict v,
+                size_t begin, size_t end) {
+    const SgdSettings s = settings;  // a local copy: w cannot alias it
+    if (!v) {
+        for (size_t k = begin; k < end; ++k) w[k] -= s.lr * (grad[k] + s.weight_decay * w[k]);
+    } else if (s.first) {
+        for (size_t k = begin; k < end; ++k) {
+            v[k] = grad[k] + s.weight_decay * w[k];
+            w[k] -= s.lr * v[k];
+        }
+    } else {
+        for (size_t k = begin; k < end; ++k) {
+            v[k] = s.momentum * v[k] + grad[k] + s.weight_decay * w[k];
+            w[k] -= s.lr * v[k];
+        }
+    }
+}
+
+// Parameters of at least this many elements (the bag-of-words MLP's first
+// layer has millions) are cut into pieces for the threads; each element's
+// arithmetic is the same wherever the cuts fall.
+constexpr size_t kUpdateGrain = 65536;
+
+}  // namespace
+
 void SGD::step() {
-    const float lr = lr_, momentum = momentum_, weight_decay = weight_decay_;  // locals: w cannot alias them
     for (size_t i = 0; i < params_.size(); ++i) {
         Tensor& p = params_[i];
         if (p.grad().empty()) continue;  // no gradient reached this parameter
-        float* __restrict w = p.data();
-        const float* __restrict grad = p.grad().data();
-        size_t n = p.numel();
-        if (momentum == 0.0f) {
-            for (size_t k = 0; k < n; ++k) w[k] -= lr * (grad[k] + weight_decay * w[k]);
-            continue;
-        }
         std::vector<float>& velocity = velocity_[i];
-        const bool first = velocity.empty();  // the first step: v = g
-        if (first) velocity.resize(n);
-        float* __restrict v = velocity.data();
-        if (first) {
-            for (size_t k = 0; k < n; ++k) {
-                v[k] = grad[k] + weight_decay * w[k];
-                w[k] -= lr * v[k];
-            }
-        } else {
-            for (size_t k = 0; k < n; ++k) {
-                v[k] = momentum * v[k] + grad[k] + weight_decay * w[k];
-                w[k] -= lr * v[k];
-            }
-        }
+        const SgdSettings s{lr_, momentum_, weight_decay_, velocity.empty()};
+        if (momentum_ != 0.0f) velocity.resize(p.numel());
+        float* w = p.data();
+        const float* grad = p.grad().data();
+        float* v = momentum_ != 0.0f ? velocity.data() : nullptr;
+        parallel_ranges(p.numel(), kUpdateGrain, [&](size_t begin, size_t end) { sgd_update(s, w, grad, v, begin, end); });
     }
 }
 
@@ -69,9 +85,6 @@ void adam_update(const AdamSettings& a, float* __restrict w, const float* __rest
 
 }  // namespace
 
-// Element by element, so a large parameter (the bag-of-words MLP's first
-// layer, millions of weights) is cut into pieces for the threads; each
-// element's arithmetic is the same wherever the cuts fall.
 void Adam::step() {
     ++t_;
     const AdamSettings a{lr_, beta1_, beta2_, eps_, weight_decay_, 1.0f - std::pow(beta1_, float(t_)),
@@ -84,7 +97,7 @@ void Adam::step() {
         float* w = p.data();
         const float* grad = p.grad().data();
         float *m = m_[i].data(), *v = v_[i].data();
-        parallel_ranges(p.numel(), 65536, [&](size_t begin, size_t end) { adam_update(a, w, grad, m, v, begin, end); });
+        parallel_ranges(p.numel(), kUpdateGrain, [&](size_t begin, size_t end) { adam_update(a, w, grad, m, v, begin, end); });
     }
 }
 
