@@ -1,8 +1,9 @@
 """Multiply-adds per second of numpy's float32 matrix product (OpenBLAS, as
 PyTorch uses it) on one (M, K) x (K, N) product, the best of 7 runs: the
 counterpart of gemm_speed.cpp. Run it with OpenBLAS unpinned and the threads
-you want, e.g.
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/gemm_openblas.py 512 512 512
+you want (the OpenMP build of OpenBLAS, which `make bench` installs, takes
+its number of threads from OMP_NUM_THREADS), e.g.
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 bench/gemm_openblas.py 512 512 512
 """
 import json
 import sys

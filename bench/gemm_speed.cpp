@@ -6,7 +6,7 @@
 //
 // e.g. GLASSBOX_THREADS=1 build/bench/gemm_speed 512 512 512
 // and OpenBLAS (what PyTorch calls) on one thread, for comparison:
-//   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/gemm_openblas.py 512 512 512
+//   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 bench/gemm_openblas.py 512 512 512
 #include <algorithm>
 #include <chrono>
 #include <cstdint>

@@ -1,6 +1,8 @@
 #include "nn/conv_images.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 #include "nn/parallel.hpp"
 
@@ -66,7 +68,7 @@ bool convolve_image(const ConvShape& s, const Tensor& x, const Tensor& w, const 
                     float* yb, CompactOutputs* compact) {
     thread_local std::vector<float> buffer, gathered_buffer, products_buffer;
     thread_local std::vector<int> used;  // the positions with a nonzero in their patch
-    thread_local std::vector<unsigned char> nonzero;
+    thread_local std::vector<uint32_t> nonzero_bits;
     thread_local PaddingBuffer padded;
     const size_t P = s.positions(), K = s.patch();
     float* cols = scratch(buffer, K * P);
@@ -74,11 +76,21 @@ bool convolve_image(const ConvShape& s, const Tensor& x, const Tensor& w, const 
     used.clear();
     const bool skip_zeros = w_finite && size_t(s.O) * K >= kProductsToSkip;
     if (skip_zeros) {
-        nonzero.assign(P, 0);
-        for (size_t k = 0; k < K; ++k)
-            for (size_t p = 0; p < P; ++p) nonzero[p] |= cols[k * P + p] != 0.0f;
+        // the bits of each patch's values but their signs, or-ed together: zero
+        // exactly where every value is +0 or -0 (x != 0.0f, NaN included,
+        // in whole vectors of integer operations)
+        nonzero_bits.assign(P, 0);
+        uint32_t* any = nonzero_bits.data();
+        for (size_t k = 0; k < K; ++k) {
+            const float* row = cols + k * P;
+            for (size_t p = 0; p < P; ++p) {
+                uint32_t bits;
+                std::memcpy(&bits, row + p, sizeof bits);
+                any[p] |= bits & 0x7fffffffu;
+            }
+        }
         for (size_t p = 0; p < P; ++p)
-            if (nonzero[p]) used.push_back(int(p));
+            if (any[p]) used.push_back(int(p));
     }
     if (!skip_zeros || used.size() > P * 3 / 4) {  // few all-zero patches: the GEMM over all positions
         for (int o = 0; o < s.O; ++o) std::fill(yb + size_t(o) * P, yb + size_t(o + 1) * P, bias.data()[o]);
