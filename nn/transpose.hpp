@@ -37,11 +37,14 @@ inline void transpose_8x8(const float* from, size_t ld, float* to, size_t to_ste
         u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
         u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
     }
-    for (int k = 0; k < 8; ++k) {
-        __m256 column = _mm256_permute2f128_ps(u[k % 4], u[k % 4 + 4], k < 4 ? 0x20 : 0x31);
-        float* out = to + size_t(k) * to_step;
+    auto put = [&](size_t k, __m256 column) {
+        float* out = to + k * to_step;
         if (into == Into::Add) column = _mm256_add_ps(_mm256_loadu_ps(out), column);
         _mm256_storeu_ps(out, column);
+    };
+    for (int k = 0; k < 4; ++k) {
+        put(size_t(k), _mm256_permute2f128_ps(u[k], u[k + 4], 0x20));
+        put(size_t(k + 4), _mm256_permute2f128_ps(u[k], u[k + 4], 0x31));
     }
 #else
     for (size_t k = 0; k < 8; ++k)
