@@ -38,9 +38,9 @@ void sgd_update(const SgdSettings& settings, float* __restrict w, const float* _
     }
 }
 
-// Parameters of at least this many elements (the bag-of-words MLP's first
-// layer has millions) are cut into pieces for the threads; each element's
-// arithmetic is the same wherever the cuts fall.
+// Large parameters (the bag-of-words MLP's first layer has millions of
+// elements) are cut into pieces of at least this many elements for the
+// threads; each element's arithmetic is the same wherever the cuts fall.
 constexpr size_t kUpdateGrain = 65536;
 
 }  // namespace
