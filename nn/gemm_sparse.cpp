@@ -204,11 +204,10 @@ void dense_times_sparse(bool trans_a, const CompressedRows& b, int M, int N, int
             sums.assign(block.columns.size() * rows, 0.0f);  // sums[u * rows + r]: C[begin + r][columns[u]]
             const int* slot = block.slot.data();
             for (int p = block.p0; p < block.p1; ++p) {
-                const float* a = A + size_t(p) * size_t(M) + begin;  // op(A)[begin:end][p], in place when transposed
-                if (!trans_a) {
+                const float* a = column.data();  // op(A)[begin:end][p]: in place when A is stored transposed
+                if (trans_a) a = A + size_t(p) * size_t(M) + begin;
+                else
                     for (size_t r = 0; r < rows; ++r) column[r] = A[(begin + r) * size_t(K) + size_t(p)];
-                    a = column.data();
-                }
                 for (size_t k = b.start[size_t(p)]; k < b.start[size_t(p) + 1]; ++k, ++slot)
                     add_scaled(sums.data() + size_t(*slot) * rows, a, b.value[k], rows);
             }
