@@ -1,6 +1,7 @@
 // gemm_speed M N K [TRANS_A TRANS_B]: multiply-adds per second of the blocked
-// GEMM (nn/gemm_fast.cpp) on one product of the given shape, the best of 7
-// runs, with a hash of the result's bits, so that two builds can be compared
+// GEMM (nn/gemm_fast.cpp) on one product of the given shape, the best of at
+// least 7 runs and of half a second of them (a small product takes tens of
+// microseconds, and one run alone is at the mercy of the machine), with a hash of the result's bits, so that two builds can be compared
 // for speed and for sameness. Prints one JSON line. The number of threads is
 // GLASSBOX_THREADS (by default one per core).
 //
@@ -36,7 +37,8 @@ int main(int argc, char** argv) {
     for (float& v : A) v = rng.uniform(-1.0f, 1.0f);
     for (float& v : B) v = rng.uniform(-1.0f, 1.0f);
     double best = 1e30;
-    for (int run = 0; run < 7; ++run) {
+    const auto begin = std::chrono::steady_clock::now();
+    for (int run = 0; run < 7 || std::chrono::steady_clock::now() - begin < std::chrono::milliseconds(500); ++run) {
         auto start = std::chrono::steady_clock::now();
         gb::gemm_blocked(trans_a, trans_b, M, N, K, 1.0f, A.data(), B.data(), 0.0f, C.data());
         best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

@@ -2,16 +2,21 @@
 // "Anatomy of High-Performance Matrix Multiplication" (2008).
 //
 //   for each (KC x NC) block of op(B):      pack it into NR-wide panels
-//     for each (MC x KC) block of op(A):    pack it into MR-tall panels
+//     for each (MC x KC) block of op(A):    (a block that stays in cache)
 //       for each MR x NR tile of C:         micro_kernel: C_tile += alpha A_panel B_panel
 //
 // The micro-kernel keeps an MR x NR tile of C in registers and streams the
-// packed panels through it; it is written in vectors of the machine's width
-// (GCC's vector extension, sized by -march=native) over compile-time sizes.
-// Panels are zero-padded, so edge tiles run the same kernel and store only
-// their valid part. Large products are split into column (or row) strips,
-// one per thread; each strip is computed exactly as it would be alone, so the
-// result does not depend on the number of threads.
+// panels through it; it is written in vectors of the machine's width (GCC's
+// vector extension, sized by -march=native) over compile-time sizes. It reads
+// op(A) in place, MR rows of it side by side, whichever way A is stored: a
+// value of A is broadcast to a whole vector, which costs the same from a
+// packed panel or from A itself, and the copy would be one more pass over A
+// for every product (in a training step of the MLP, 5% of the time went to
+// packing A). B's panels are packed where op(B)'s rows do not run along
+// memory. Edge panels are zero-padded copies, so edge tiles run the same
+// kernel and store only their valid part. Large products are split into
+// column (or row) strips, one per thread; each strip is computed exactly as
+// it would be alone, so the result does not depend on the number of threads.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -34,8 +39,7 @@ constexpr int MR = 6, NR = 16, VL = 8;  // 12 ymm accumulators
 #else
 constexpr int MR = 4, NR = 8, VL = 4;
 #endif
-// MC is a whole number of MR-tall panels (126 rows for MR = 6): a block of
-// op(A) is packed as ceil(mc / MR) panels into a buffer of MC x KC floats.
+// MC is a whole number of MR-tall panels (126 rows for MR = 6).
 constexpr int KC = kDepthBlock, MC = 128 / MR * MR, NC = 4096;
 
 struct Matrix {  // op(X)[r][c] = x[r * ld + c], or x[c * ld + r] when trans
@@ -87,10 +91,14 @@ void pack_b_panel(const Matrix& B, int p0, int kc, int j0, int cols, float* out)
     pack_panel<NR>(B.x, B.ld, !B.trans, j0, cols, p0, kc, out);
 }
 
-// A panel as the micro-kernel reads it: element (p, i) at data[p * step + i].
+// A panel as the micro-kernel reads it: element (p, i) at
+// data[p * step + i * across]. Packed panels and matrices read in place along
+// their memory have across = 1; op(A) of an untransposed A read in place has
+// step 1 and across = its row stride.
 struct Panel {
     const float* data;
     int step;
+    int across = 1;
 };
 
 // VL floats, one vector register, in GCC's (and clang's) vector extension:
@@ -111,47 +119,59 @@ inline Vector load_vector(const float* from) {  // from need not be aligned
 // C[0:mr, 0:nr] += alpha * a_panel (MR x kc) * b_panel (kc x NR), the tile
 // of C summed in registers one p at a time: c[i][j] += a[p, i] * b[p, j]
 // (one fused multiply-add per element where the machine has them, as GCC
-// contracts the plain loop).
-void micro_kernel(int kc, Panel a, Panel b, float alpha, float* __restrict C, int ldc, int mr, int nr) {
+// contracts the plain loop). With `overwrite`, C's old values are not read
+// but taken as +0: the first block of a product with beta = 0, where C was
+// zeroed in a pass of its own before (0 + alpha c is still added, so that
+// the bits are the same, -0 turned into +0 included).
+template <bool unit_across>
+void micro_kernel(int kc, Panel a, Panel b, float alpha, float* __restrict C, int ldc, int mr, int nr,
+                  bool overwrite) {
     Vector c[MR][NV] = {};
     const float* __restrict pa = a.data;
     const float* __restrict pb = b.data;
+    const size_t across = unit_across ? 1 : size_t(a.across);
     for (int p = 0; p < kc; ++p, pa += a.step, pb += b.step) {
         Vector row[NV];
         for (int v = 0; v < NV; ++v) row[v] = load_vector(pb + v * VL);
         for (int i = 0; i < MR; ++i)
-            for (int v = 0; v < NV; ++v) c[i][v] += pa[i] * row[v];
+            for (int v = 0; v < NV; ++v) c[i][v] += pa[i * across] * row[v];
     }
     if (nr == NR) {  // whole rows of a tile: C updated a vector at a time, with the same operations
         for (int i = 0; i < mr; ++i)
             for (int v = 0; v < NV; ++v) {
                 float* to = C + size_t(i) * ldc + size_t(v) * VL;
-                Vector sum = load_vector(to) + alpha * c[i][v];
+                Vector sum = (overwrite ? Vector{} : load_vector(to)) + alpha * c[i][v];
                 std::memcpy(to, &sum, sizeof sum);
             }
         return;
     }
     for (int i = 0; i < mr; ++i)
-        for (int j = 0; j < nr; ++j) C[size_t(i) * ldc + j] += alpha * c[i][j / VL][j % VL];
+        for (int j = 0; j < nr; ++j) {
+            float& to = C[size_t(i) * ldc + j];
+            to = (overwrite ? 0.0f : to) + alpha * c[i][j / VL][j % VL];
+        }
 }
 
 // C (M x N, row stride ldc) = alpha op(A) op(B) + beta C, on one thread.
 //
-// A panel needs no copy where memory already has the panel layout: op(A) of a
-// transposed A (for fixed p, the i are contiguous) and op(B) of an untransposed
-// B (for fixed p, the j are contiguous). The micro-kernel then reads the
-// matrix in place, with the row stride as panel step; only edge panels, which
-// need zero padding, are packed. That matters when one side is a huge matrix
-// used once, such as the im2col matrix of a convolution.
+// op(A) is read in place (see the top of this file), and so is op(B) of an
+// untransposed B (for fixed p, the j are contiguous), with the row stride as
+// panel step; only edge panels, which need zero padding, are packed. That
+// matters when one side is a huge matrix used once, such as the im2col
+// matrix of a convolution.
+//
+// C is scaled by beta in a pass of its own only where beta is neither 0 nor 1:
+// with beta = 0 the first block of the sums overwrites C (micro_kernel), and
+// with beta = 1 the pass would change nothing.
 void gemm_serial(const Matrix& A, const Matrix& B, int M, int N, int K, float alpha, float beta, float* C, int ldc) {
-    for (int i = 0; i < M; ++i)
-        for (int j = 0; j < N; ++j) {
-            float& c = C[size_t(i) * ldc + j];
-            c = beta == 0.0f ? 0.0f : beta * c;
-        }
-    const bool a_in_place = A.trans, b_in_place = !B.trans;
-    thread_local std::vector<float> a_pack, b_pack, edge_a, edge_b;
-    a_pack.resize(size_t(MC) * KC);
+    if ((beta != 0.0f && beta != 1.0f) || (beta == 0.0f && K == 0))
+        for (int i = 0; i < M; ++i)
+            for (int j = 0; j < N; ++j) {
+                float& c = C[size_t(i) * ldc + j];
+                c = beta == 0.0f ? 0.0f : beta * c;
+            }
+    const bool b_in_place = !B.trans;
+    thread_local std::vector<float> b_pack, edge_a, edge_b;
     b_pack.resize(size_t(KC) * NC);
     edge_a.resize(size_t(MR) * KC);
     edge_b.resize(size_t(KC) * NR);
@@ -164,9 +184,6 @@ void gemm_serial(const Matrix& A, const Matrix& B, int M, int N, int K, float al
                     pack_b_panel(B, pc, kc, jc + jr, std::min(NR, nc - jr), b_pack.data() + size_t(jr) * kc);
             for (int ic = 0; ic < M; ic += MC) {
                 int mc = std::min(MC, M - ic);
-                if (!a_in_place)
-                    for (int ir = 0; ir < mc; ir += MR)
-                        pack_a_panel(A, ic + ir, std::min(MR, mc - ir), pc, kc, a_pack.data() + size_t(ir) * kc);
                 for (int jr = 0; jr < nc; jr += NR) {
                     int nr = std::min(NR, nc - jr);
                     Panel b{b_pack.data() + size_t(jr) * kc, NR};
@@ -178,14 +195,16 @@ void gemm_serial(const Matrix& A, const Matrix& B, int M, int N, int K, float al
                     }
                     for (int ir = 0; ir < mc; ir += MR) {
                         int mr = std::min(MR, mc - ir);
-                        Panel a{a_pack.data() + size_t(ir) * kc, MR};
-                        if (a_in_place && mr == MR) {
-                            a = {A.x + size_t(pc) * A.ld + size_t(ic + ir), A.ld};
-                        } else if (a_in_place) {
+                        Panel a = A.trans ? Panel{A.x + size_t(pc) * A.ld + size_t(ic + ir), A.ld}
+                                          : Panel{A.x + size_t(ic + ir) * A.ld + size_t(pc), 1, A.ld};
+                        if (mr < MR) {
                             pack_a_panel(A, ic + ir, mr, pc, kc, edge_a.data());
                             a = {edge_a.data(), MR};
                         }
-                        micro_kernel(kc, a, b, alpha, C + size_t(ic + ir) * ldc + jc + jr, ldc, mr, nr);
+                        float* tile = C + size_t(ic + ir) * ldc + jc + jr;
+                        const bool overwrite = beta == 0.0f && pc == 0;
+                        if (a.across == 1) micro_kernel<true>(kc, a, b, alpha, tile, ldc, mr, nr, overwrite);
+                        else micro_kernel<false>(kc, a, b, alpha, tile, ldc, mr, nr, overwrite);
                     }
                 }
             }
@@ -285,8 +304,13 @@ void gemm_blocked(bool trans_a, bool trans_b, int M, int N, int K, float alpha, 
     int threads = thread_count();
     bool worth_splitting = double(M) * N * K >= 262144.0 && threads > 1;
     if (!worth_splitting) return gemm_serial(a, b, M, N, K, alpha, beta, C, N);
-    // Split the longer side of C into one strip per thread, in whole tiles.
-    bool by_columns = N >= M;
+    // Split C into one strip per thread, in whole tiles: into strips of rows
+    // where op(B) is read in place (every thread then packs only its own rows
+    // of op(A), and each holds whole rows of C, as the threads of the
+    // optimizer's update do), as long as there are rows enough for the
+    // threads to share them evenly; otherwise along its longer side.
+    const int row_tiles = (M + MR - 1) / MR;
+    bool by_columns = !trans_b && row_tiles >= 4 * threads ? false : N >= M;
     int unit = by_columns ? NR : MR;
     int tiles = ((by_columns ? N : M) + unit - 1) / unit;
     int strips = std::min(threads, tiles);

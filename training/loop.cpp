@@ -8,10 +8,14 @@
 #include "nn/buffers.hpp"
 #include "nn/module.hpp"
 #include "nn/ops.hpp"
+#include "nn/parallel.hpp"
 #include "nn/text_layers.hpp"
 #include "util/error.hpp"
 
 namespace gb {
+namespace {
+constexpr size_t kRowsPerThread = 16;  // a thread copies at least this many examples of a batch
+}  // namespace
 
 Tensor gather_batch(const LabeledSet& data, const std::vector<int>& indices, const Shape& input_shape,
                     std::vector<int>* labels) {
@@ -24,7 +28,15 @@ Tensor gather_batch(const LabeledSet& data, const std::vector<int>& indices, con
     // A recycled buffer (nn/buffers): fill() writes every value, and a new
     // zeroed vector of this size would come fresh from the system at every batch.
     std::vector<float> values = uninitialized_buffer(indices.size() * data.example_size);
-    for (size_t b = 0; b < indices.size(); ++b) data.fill(indices[b], values.data() + b * data.example_size);
+    float* out = values.data();
+    auto fill = [&](size_t begin, size_t end) {
+        for (size_t b = begin; b < end; ++b) data.fill(indices[b], out + b * data.example_size);
+    };
+    // Dense rows are copies from all over the training set, each a wait for
+    // memory, made on all threads. Bags of words are filled on this thread:
+    // a bad word id throws, and a worker thread could not pass that on.
+    if (data.bags.empty()) parallel_ranges(indices.size(), kRowsPerThread, fill);
+    else fill(0, indices.size());
     if (labels) {
         labels->clear();
         for (int i : indices) labels->push_back(data.labels[size_t(i)]);

@@ -52,6 +52,31 @@ TEST_CASE("beta = 0 overwrites C, even where it held NaN", "[gemm]") {
     CHECK(C == std::vector<float>{3, 3, 3, 3});
 }
 
+TEST_CASE("beta = 0 gives the bits of the product added into zeros, -0 included", "[gemm]") {
+    // The first block of sums overwrites C instead of adding into a zeroed C:
+    // 0 + alpha c must still turn a -0 (alpha < 0, a row of zeros) into +0.
+    Rng rng(11);
+    const int shapes[][3] = {{9, 40, 300}, {64, 300, 100}, {3, 5, 7}, {17, 33, 0}};
+    for (auto& s : shapes) {
+        const int M = s[0], N = s[1], K = s[2];
+        std::vector<float> A(size_t(M) * K), B(size_t(K) * N);
+        for (float& v : A) v = rng.uniform(-1, 1);
+        for (float& v : B) v = rng.uniform(-1, 1);
+        for (int p = 0; p < K; ++p) A[size_t(p)] = 0.0f;  // row 0 of A: products +-0
+        for (bool ta : {false, true}) {
+            std::vector<float> At(A.size());
+            for (int i = 0; i < M; ++i)
+                for (int p = 0; p < K; ++p) At[size_t(p) * M + i] = A[size_t(i) * K + p];
+            INFO("M " << M << " N " << N << " K " << K << " trans_a " << ta);
+            std::vector<float> overwritten(size_t(M) * N, std::nanf("")), added(size_t(M) * N, 0.0f);
+            gemm_blocked(ta, false, M, N, K, -1.5f, (ta ? At : A).data(), B.data(), 0.0f, overwritten.data());
+            gemm_blocked(ta, false, M, N, K, -1.5f, (ta ? At : A).data(), B.data(), 1.0f, added.data());
+            CHECK(same_bits(overwritten, added));
+            CHECK_FALSE(std::signbit(overwritten[0]));
+        }
+    }
+}
+
 TEST_CASE("the fast GEMM gives bit-identical results on repeated runs", "[gemm]") {
     Rng rng(8);
     int M = 96, N = 500, K = 300;
