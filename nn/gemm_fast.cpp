@@ -296,9 +296,11 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const fl
     gemm_blocked(trans_a, trans_b, M, N, K, alpha, A, B, beta, C);
 }
 
-void gemm_blocked(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B,
-                  float beta, float* C) {
-    if (M <= 0 || N <= 0) return;
+namespace {
+
+// C = alpha op(A) op(B) + beta C, in one strip of C per thread.
+void gemm_in_strips(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B,
+                    float beta, float* C) {
     Matrix a{A, trans_a ? M : K, trans_a};
     Matrix b{B, trans_b ? K : N, trans_b};
     int threads = thread_count();
@@ -327,6 +329,46 @@ void gemm_blocked(bool trans_a, bool trans_b, int M, int N, int K, float alpha, 
             gemm_serial(as, b, hi - lo, N, K, alpha, beta, C + size_t(lo) * N, N);
         }
     });
+}
+
+// Roughly what a product costs, in multiply-add slots of the micro-kernel
+// (whole tiles, the padding of edge tiles included) plus the copies of op(B)
+// into panels, at about ten slots per value copied.
+constexpr double kSlotsPerCopy = 10;
+
+double product_cost(bool trans_b, int M, int N, int K) {
+    const double rows = (M + MR - 1) / MR * MR, columns = (N + NR - 1) / NR * NR;
+    return rows * columns * K + (trans_b ? kSlotsPerCopy * N * K : 0.0);
+}
+
+// C^T = op(B)^T op(A)^T, through a transposed copy of C, pays where op(B)
+// would be packed (a transposed B) and is much larger than op(A) and C: the
+// forward pass of a linear layer, x W^T, whose weight would be transposed
+// into panels at every batch, costs one transposition of the small x and two
+// of the small C instead.
+bool transposed_product_pays(bool trans_a, bool trans_b, int M, int N, int K, float beta) {
+    if (!trans_b) return false;
+    const double copies_of_c = (beta == 0.0f ? 1 : 2) * double(M) * N;
+    return product_cost(!trans_a, N, M, K) + kSlotsPerCopy * copies_of_c < product_cost(true, M, N, K);
+}
+
+}  // namespace
+
+// Where it pays, the product is computed transposed: every element of C^T is
+// the same chain of the same products (a b = b a, also fused), summed in the
+// same blocks of the inner dimension and added to the same beta C, so the
+// bits are those of the product computed straight.
+void gemm_blocked(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, const float* B,
+                  float beta, float* C) {
+    if (M <= 0 || N <= 0) return;
+    if (!transposed_product_pays(trans_a, trans_b, M, N, K, beta))
+        return gemm_in_strips(trans_a, trans_b, M, N, K, alpha, A, B, beta, C);
+    thread_local std::vector<float> transposed;
+    transposed.resize(size_t(M) * N);
+    float* ct = transposed.data();
+    if (beta != 0.0f) transpose_matrices<Into::Overwrite>(C, 1, size_t(M), size_t(N), ct);
+    gemm_in_strips(!trans_b, !trans_a, N, M, K, alpha, B, A, beta, ct);
+    transpose_matrices<Into::Overwrite>(ct, 1, size_t(N), size_t(M), C);
 }
 
 }  // namespace gb

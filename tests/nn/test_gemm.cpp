@@ -63,14 +63,18 @@ TEST_CASE("beta = 0 gives the bits of the product added into zeros, -0 included"
         for (float& v : A) v = rng.uniform(-1, 1);
         for (float& v : B) v = rng.uniform(-1, 1);
         for (int p = 0; p < K; ++p) A[size_t(p)] = 0.0f;  // row 0 of A: products +-0
-        for (bool ta : {false, true}) {
-            std::vector<float> At(A.size());
-            for (int i = 0; i < M; ++i)
-                for (int p = 0; p < K; ++p) At[size_t(p) * M + i] = A[size_t(i) * K + p];
-            INFO("M " << M << " N " << N << " K " << K << " trans_a " << ta);
+        std::vector<float> At(A.size()), Bt(B.size());
+        for (int i = 0; i < M; ++i)
+            for (int p = 0; p < K; ++p) At[size_t(p) * M + i] = A[size_t(i) * K + p];
+        for (int p = 0; p < K; ++p)
+            for (int j = 0; j < N; ++j) Bt[size_t(j) * K + p] = B[size_t(p) * N + j];
+        for (int t = 0; t < 4; ++t) {
+            const bool ta = t & 1, tb = t & 2;
+            INFO("M " << M << " N " << N << " K " << K << " trans_a " << ta << " trans_b " << tb);
+            const float *a = (ta ? At : A).data(), *b = (tb ? Bt : B).data();
             std::vector<float> overwritten(size_t(M) * N, std::nanf("")), added(size_t(M) * N, 0.0f);
-            gemm_blocked(ta, false, M, N, K, -1.5f, (ta ? At : A).data(), B.data(), 0.0f, overwritten.data());
-            gemm_blocked(ta, false, M, N, K, -1.5f, (ta ? At : A).data(), B.data(), 1.0f, added.data());
+            gemm_blocked(ta, tb, M, N, K, -1.5f, a, b, 0.0f, overwritten.data());
+            gemm_blocked(ta, tb, M, N, K, -1.5f, a, b, 1.0f, added.data());
             CHECK(same_bits(overwritten, added));
             CHECK_FALSE(std::signbit(overwritten[0]));
         }
