@@ -42,13 +42,6 @@ ConvShape check_shapes(const Shape& x, const Shape& w, const Shape& bias, int st
     return s;
 }
 
-// conv2d's checks, for the fast kernel and the reference loops alike.
-ConvShape conv2d_shapes(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
-    const ConvCall call{"conv2d", x, w, bias};
-    call.need_axes(4, "(B, C, H, W), (O, C, KH, KW) and (O,)");
-    return check_shapes(x.shape(), w.shape(), bias.shape(), stride, padding, call);
-}
-
 // conv2d and conv1d: image by image, forward and backward (conv_images.hpp).
 Tensor convolve(const char* op, const ConvShape& s, const Tensor& x, const Tensor& w, const Tensor& bias, Shape out_shape) {
     const size_t per_image = size_t(s.O) * s.positions();
@@ -63,6 +56,12 @@ Tensor convolve(const char* op, const ConvShape& s, const Tensor& x, const Tenso
 }
 
 }  // namespace
+
+ConvShape conv2d_shapes(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {
+    const ConvCall call{"conv2d", x, w, bias};
+    call.need_axes(4, "(B, C, H, W), (O, C, KH, KW) and (O,)");
+    return check_shapes(x.shape(), w.shape(), bias.shape(), stride, padding, call);
+}
 
 // conv1d's checks; the shapes as those of images of height 1.
 ConvShape conv1d_shapes(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding) {

@@ -22,6 +22,15 @@ Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& bias, int stride =
 // maxima, as max_last_axis gives them.
 Tensor conv1d_relu_max(const Tensor& x, const Tensor& w, const Tensor& bias, Switches* switches = nullptr);
 
+// max_pool2d(relu(conv2d(x, w, bias, stride, padding)), 2, 2), (B, O, OH/2,
+// OW/2): a CNN's convolution, ReLU and 2x2 max pooling (LeNet's layers) as
+// one op, with the same values, gradients and switches to the bit, but
+// without the two (B, O, OH, OW) activations and their gradients. `switches`
+// receives the maxima's flat indices into the convolution's output, as
+// max_pool2d gives them.
+Tensor conv2d_relu_max_pool(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding,
+                            Switches* switches = nullptr);
+
 // The formula above as seven nested loops: forward only, for tests.
 Tensor conv2d_naive(const Tensor& x, const Tensor& w, const Tensor& bias, int stride = 1, int padding = 0);
 

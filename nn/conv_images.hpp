@@ -25,7 +25,9 @@
 
 namespace gb {
 
-// conv1d's checks (conv.cpp); the shapes as those of images of height 1.
+// conv2d's and conv1d's checks (conv.cpp), for the fast kernel, the fused ops
+// and the reference loops alike; conv1d's shapes as those of images of height 1.
+ConvShape conv2d_shapes(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding);
 ConvShape conv1d_shapes(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding);
 
 // y_b (O, OH*OW) of image b, into yb. Positions whose patch is all zeros may

@@ -1,11 +1,14 @@
 // conv_layers.hpp: the layers of a CNN on images: convolution and pooling.
 // Their ops (conv.hpp, pool.hpp) are grad-checked in tests/nn/test_conv.cpp.
 #pragma once
+#include <memory>
 #include <string>
+#include <typeinfo>
 #include <vector>
 
 #include "nn/conv.hpp"
 #include "nn/init.hpp"
+#include "nn/layers.hpp"
 #include "nn/module.hpp"
 #include "nn/ops.hpp"
 #include "nn/pool.hpp"
@@ -26,6 +29,9 @@ public:
         if (learn_bias) bias_.set_requires_grad();
     }
     Tensor forward(const Tensor& x) override { return conv2d(x, weight_, bias_, stride_, padding_); }
+    // Followed by a ReLU and a 2x2 max pooling moved by 2, the three run as
+    // conv2d_relu_max_pool (the same values, gradients and switches).
+    size_t forward_fused(const Tensor& x, const std::unique_ptr<Module>* next, size_t count, Tensor& out) override;
     std::vector<NamedTensor> parameters() override { return {{"weight", weight_}, {"bias", bias_}}; }
     std::string describe() const override {
         return "Conv2d " + std::to_string(in_) + " " + std::to_string(out_) + " " + std::to_string(k_) + " " +
@@ -56,9 +62,20 @@ public:
     }
 
 private:
+    friend class Conv2d;  // whose fused forward pass records the switches
     int k_, stride_;
     Switches switches_;
 };
+
+inline size_t Conv2d::forward_fused(const Tensor& x, const std::unique_ptr<Module>* next, size_t count, Tensor& out) {
+    // these three classes themselves: a subclass may compute something else
+    const bool fuses = typeid(*this) == typeid(Conv2d) && count >= 2 && typeid(*next[0]) == typeid(ReLU) &&
+                       typeid(*next[1]) == typeid(MaxPool2d);
+    auto* pool = fuses ? static_cast<MaxPool2d*>(next[1].get()) : nullptr;
+    if (!pool || pool->k_ != 2 || pool->stride_ != 2) return Module::forward_fused(x, next, count, out);
+    out = conv2d_relu_max_pool(x, weight_, bias_, stride_, padding_, &pool->switches_);
+    return 2;
+}
 
 class SumPool2d : public Module {
 public:

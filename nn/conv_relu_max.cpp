@@ -3,7 +3,9 @@
 #include "nn/conv.hpp"
 #include "nn/conv_images.hpp"
 #include "nn/ops.hpp"
+#include "nn/buffers.hpp"
 #include "nn/parallel.hpp"
+#include "util/error.hpp"
 
 namespace gb {
 
@@ -74,6 +76,52 @@ Tensor conv1d_relu_max(const Tensor& x, const Tensor& w, const Tensor& bias, Swi
                                    nonzeros.start.push_back(nonzeros.index.size());
                                }
                                return ImageGradient{nullptr, &nonzeros};
+                           });
+                       });
+}
+
+// Per image: y_b as conv2d gives it, ReLU'd, then max-pooled as max_pool2d
+// pools, in the same order of comparisons, all while the image's (O, OH, OW)
+// outputs are in cache. Backward, per image: the gradient the pooling and the
+// ReLU would pass down, written out dense as they write it,
+//   dy[o, t*] = 0 + (0 + g[b, o, i, j]) * relu'(y)   at each maximum t*,
+//   dy[o, t]  = +0                                   elsewhere,
+// to conv2d's backward pass, which takes it as it would take theirs. relu'(y)
+// is 1 where the pooled maximum is > 0, which is where the convolution's
+// output there is > 0.
+Tensor conv2d_relu_max_pool(const Tensor& x, const Tensor& w, const Tensor& bias, int stride, int padding,
+                            Switches* switches) {
+    const ConvShape s = conv2d_shapes(x, w, bias, stride, padding);
+    if (s.OH < 2 || s.OW < 2)
+        throw Error("conv2d_relu_max_pool: a 2x2 window does not fit the convolution's output of " +
+                    std::to_string(s.OH) + "x" + std::to_string(s.OW));
+    const int OH = s.OH / 2, OW = s.OW / 2;
+    const size_t P = s.positions(), per_image = size_t(s.O) * P, pooled = size_t(s.O) * OH * OW;
+    std::vector<float> y = uninitialized_buffer(size_t(s.B) * pooled);
+    std::vector<size_t> argmax = switch_buffer(y.size());
+    const bool w_finite = all_finite(w.data(), w.numel());
+    parallel_for(s.B, [&](int b) {
+        thread_local std::vector<float> buffer;
+        float* yb = scratch(buffer, per_image);
+        convolve_image(s, x, w, bias, w_finite, b, yb);
+        for (size_t k = 0; k < per_image; ++k) yb[k] = relu_of(yb[k]);
+        for (size_t plane = size_t(b) * s.O; plane < size_t(b + 1) * s.O; ++plane)
+            max_pool_2x2_plane(yb + (plane - size_t(b) * s.O) * P, s.OH, s.OW, plane * P,
+                               y.data() + plane * OH * OW, argmax.data() + plane * OH * OW);
+    });
+    Switches at = share_switches(std::move(argmax));
+    if (switches) *switches = at;
+    return make_result("conv2d_relu_max_pool", {s.B, s.O, OH, OW}, std::move(y), {&x, &w, &bias},
+                       [x, w, bias, s, at, per_image, pooled](Node& self) {
+                           const float *g = self.grad.data(), *maxima = self.data.data();
+                           convolution_backward(s, x, w, bias, [&](int b, CompressedRows&) {
+                               thread_local std::vector<float> buffer;  // the calling thread's
+                               float* dy = scratch(buffer, per_image);
+                               std::fill(dy, dy + per_image, 0.0f);
+                               const size_t image_start = size_t(b) * per_image;
+                               for (size_t r = size_t(b) * pooled; r < size_t(b + 1) * pooled; ++r)
+                                   dy[(*at)[r] - image_start] = 0.0f + (0.0f + g[r]) * (maxima[r] > 0.0f ? 1.0f : 0.0f);
+                               return ImageGradient{dy, nullptr};
                            });
                        });
 }

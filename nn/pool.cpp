@@ -99,13 +99,6 @@ SwitchBuffers& switch_buffers() {
     return *buffers;
 }
 
-Switches share_switches(std::vector<size_t> argmax) {
-    return Switches(new std::vector<size_t>(std::move(argmax)), [](const std::vector<size_t>* dying) {
-        switch_buffers().give_back(std::move(*const_cast<std::vector<size_t>*>(dying)));
-        delete dying;
-    });
-}
-
 constexpr size_t kOutputsPerTask = 8192;
 
 // The output of a max pooling: y = x[switch];  dx[switch] += dy. Windows
@@ -173,6 +166,24 @@ void max_2x2_row(const float* __restrict top, const float* __restrict bottom, si
 
 }  // namespace
 
+std::vector<size_t> switch_buffer(size_t n) { return switch_buffers().take(n); }
+
+Switches share_switches(std::vector<size_t> argmax) {
+    return Switches(new std::vector<size_t>(std::move(argmax)), [](const std::vector<size_t>* dying) {
+        switch_buffers().give_back(std::move(*const_cast<std::vector<size_t>*>(dying)));
+        delete dying;
+    });
+}
+
+void max_pool_2x2_plane(const float* plane, int H, int W, size_t first, float* y, size_t* argmax) {
+    const int OH = H / 2, OW = W / 2;
+    for (int i = 0; i < OH; ++i) {
+        const size_t row = size_t(2 * i) * W;
+        max_2x2_row<2>(plane + row, plane + row + W, first + row, size_t(W), 2, OW, argmax + size_t(i) * OW,
+                       y + size_t(i) * OW);
+    }
+}
+
 // The index that a scan keeping the first strict maximum finds in row[0:n]
 // (ties go to the first; a NaN never wins, unless it is row[0], where such a
 // scan starts and stays). Done in two passes, which give the same index: the
@@ -197,7 +208,7 @@ size_t first_argmax(const float* row, size_t n) {
 
 Tensor max_pool2d(const Tensor& x, int k, int stride, Switches* switches) {
     Windows w = windows(x, k, stride, "max_pool2d");
-    std::vector<size_t> argmax = switch_buffers().take(w.outputs());
+    std::vector<size_t> argmax = switch_buffer(w.outputs());
     std::vector<float> y = uninitialized_buffer(w.outputs());
     const float* px = x.data();
     const int tasks = std::min(w.planes, 16);
@@ -271,7 +282,7 @@ Tensor lp_pool2d(const Tensor& x, float p, int k, int stride) {
 Tensor max_last_axis(const Tensor& x, Switches* switches) {
     if (x.ndim() < 1 || x.dim(-1) < 1) throw Error("max over the last axis: empty input " + shape_str(x.shape()));
     size_t L = size_t(x.dim(-1)), rows = x.numel() / L;
-    std::vector<size_t> argmax = switch_buffers().take(rows);
+    std::vector<size_t> argmax = switch_buffer(rows);
     const float* px = x.data();
     parallel_ranges(rows, 64, [&](size_t begin, size_t end) {
         for (size_t r = begin; r < end; ++r) argmax[r] = r * L + first_argmax(px + r * L, L);

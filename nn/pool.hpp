@@ -34,4 +34,14 @@ Tensor max_last_axis(const Tensor& x, Switches* switches = nullptr);
 // it (a NaN in row[0] wins; elsewhere a NaN never does).
 size_t first_argmax(const float* row, size_t n);
 
+// For ops that pool as part of something larger (conv2d_relu_max_pool):
+// 2x2 windows moved by 2 over one (H, W) plane, as max_pool2d(x, 2, 2) takes
+// them: the (H/2, W/2) maxima into y, each one's index into argmax as
+// `first` + its position in the plane;
+void max_pool_2x2_plane(const float* plane, int H, int W, size_t first, float* y, size_t* argmax);
+// a buffer for n switches, with stale contents (recycled: see pool.cpp), and
+// the switches shared, their buffer recycled when the last holder lets go.
+std::vector<size_t> switch_buffer(size_t n);
+Switches share_switches(std::vector<size_t> argmax);
+
 }  // namespace gb
