@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "nn/gemm_sums.hpp"
 #include "nn/parallel.hpp"
 
 namespace gb {
@@ -54,6 +55,76 @@ float add_zeros_and(const CompressedRows& dy, size_t o, size_t P, float sum) {
     return sum;
 }
 
+// The direct convolution: y_b = bias + W x_b without the patch matrix, for a
+// stride of 1 and a layer whose position costs few products (LeNet's: 6 x 25
+// and 16 x 150), where the GEMM's tiles are mostly padding and gathering the
+// patches cost as much as the products. An output row i is computed kLanes
+// positions j at a time, for up to kBlock output channels at once:
+//   acc[o][j] += w[o, c, u, v] * xp[c, i + u, j + v]    for (c, u, v) in order,
+// the patch entries summed in blocks of kDepthBlock from +0 and each block's
+// sum added to y = bias, exactly as the GEMM sums the products of a column of
+// the patch matrix (the same operations, fused where it fuses them, as GCC
+// contracts both loops alike): the bits are the GEMM's. The lanes past the
+// end of a row compute on whatever follows it and are not stored; the
+// padded image has kLanes floats to spare at its end for them.
+constexpr int kLanes = 16, kBlock = 8;
+typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
+
+inline Lanes load_lanes(const float* from) {
+    Lanes v;
+    std::memcpy(&v, from, sizeof v);
+    return v;
+}
+
+// offset[k]: where patch entry k = (c, u, v) of output (0, 0) is in the padded image
+template <int block>
+void direct_rows(const ConvShape& s, const PaddedImage& xp, const std::vector<size_t>& offset, const float* __restrict w,
+                 const float* __restrict bias, int o0, float* __restrict yb) {
+    const size_t K = s.patch(), P = s.positions();
+    const float* __restrict wo = w + size_t(o0) * K;
+    for (int i = 0; i < s.OH; ++i)
+        for (int j0 = 0; j0 < s.OW; j0 += kLanes) {
+            const float* at = xp.data + size_t(i) * xp.W + size_t(j0);
+            Lanes y[block];
+            for (int q = 0; q < block; ++q) y[q] = Lanes{} + bias[o0 + q];
+            for (size_t k0 = 0; k0 < K; k0 += kDepthBlock) {
+                Lanes acc[block] = {};
+                const size_t k_end = std::min(K, k0 + kDepthBlock);
+                for (size_t k = k0; k < k_end; ++k) {
+                    const Lanes x = load_lanes(at + offset[k]);
+                    for (int q = 0; q < block; ++q) acc[q] += wo[size_t(q) * K + k] * x;
+                }
+                for (int q = 0; q < block; ++q) y[q] = y[q] + acc[q];
+            }
+            const int n = std::min(kLanes, s.OW - j0);
+            for (int q = 0; q < block; ++q) {
+                float lanes[kLanes];
+                std::memcpy(lanes, &y[q], sizeof lanes);
+                std::memcpy(yb + (size_t(o0) + q) * P + size_t(i) * s.OW + size_t(j0), lanes, size_t(n) * sizeof(float));
+            }
+        }
+}
+
+void convolve_direct(const ConvShape& s, const PaddedImage& xp, const float* w, const float* bias, float* yb) {
+    thread_local std::vector<size_t> offset;
+    offset.clear();
+    for (int c = 0; c < s.C; ++c)
+        for (int u = 0; u < s.KH; ++u)
+            for (int v = 0; v < s.KW; ++v) offset.push_back((size_t(c) * xp.H + size_t(u)) * xp.W + size_t(v));
+    for (int o0 = 0; o0 < s.O; o0 += kBlock) {
+        switch (std::min(kBlock, s.O - o0)) {
+            case 8: direct_rows<8>(s, xp, offset, w, bias, o0, yb); break;
+            case 7: direct_rows<7>(s, xp, offset, w, bias, o0, yb); break;
+            case 6: direct_rows<6>(s, xp, offset, w, bias, o0, yb); break;
+            case 5: direct_rows<5>(s, xp, offset, w, bias, o0, yb); break;
+            case 4: direct_rows<4>(s, xp, offset, w, bias, o0, yb); break;
+            case 3: direct_rows<3>(s, xp, offset, w, bias, o0, yb); break;
+            case 2: direct_rows<2>(s, xp, offset, w, bias, o0, yb); break;
+            default: direct_rows<1>(s, xp, offset, w, bias, o0, yb); break;
+        }
+    }
+}
+
 const float* spread_out(const ConvShape& s, const CompressedRows& dy, std::vector<float>& buffer) {
     const size_t P = s.positions();
     buffer.assign(size_t(s.O) * P, 0.0f);
@@ -71,10 +142,14 @@ bool convolve_image(const ConvShape& s, const Tensor& x, const Tensor& w, const 
     thread_local std::vector<uint32_t> nonzero_bits;
     thread_local PaddingBuffer padded;
     const size_t P = s.positions(), K = s.patch();
+    const bool skip_zeros = w_finite && size_t(s.O) * K >= kProductsToSkip;
+    if (!skip_zeros && s.stride == 1) {
+        convolve_direct(s, pad_image(s, x.data() + size_t(b) * s.image(), padded, kLanes), w.data(), bias.data(), yb);
+        return false;
+    }
     float* cols = scratch(buffer, K * P);
     im2col(s, pad_image(s, x.data() + size_t(b) * s.image(), padded), cols);
     used.clear();
-    const bool skip_zeros = w_finite && size_t(s.O) * K >= kProductsToSkip;
     if (skip_zeros) {
         // the bits of each patch's values but their signs, or-ed together: zero
         // exactly where every value is +0 or -0 (x != 0.0f, NaN included,

@@ -4,6 +4,8 @@
 // Image by image (in parallel over the batch), as one GEMM each:
 //   cols_b = im2col(x_b)                  (C*KH*KW, OH*OW), small enough to stay in cache
 //   y_b = W cols_b + bias                 W: (O, C*KH*KW) -> y_b: (O, OH*OW)
+// or, for a small layer with stride 1, the same sums straight from the image
+// (the direct convolution of conv_images.cpp, with the GEMM's bits).
 // Backward, with the patches gathered again rather than kept:
 //   dW += dy_b cols_b^T,  dbias += sum over positions of dy_b,  dx_b = col2im(W^T dy_b)
 // For dW, GEMM would have to transpose cols_b into its panels, unless dW is

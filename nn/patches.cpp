@@ -78,12 +78,12 @@ void add_row_sums_group(const float* __restrict dy, size_t cols, float* __restri
 
 }  // namespace
 
-PaddedImage pad_image(const ConvShape& s, const float* x, PaddingBuffer& buffer) {
-    if (s.pad == 0) return {x, s.H, s.W};
+PaddedImage pad_image(const ConvShape& s, const float* x, PaddingBuffer& buffer, size_t spare) {
+    if (s.pad == 0 && spare == 0) return {x, s.H, s.W};
     const int H = s.H + 2 * s.pad, W = s.W + 2 * s.pad;
-    if (buffer.C != s.C || buffer.H != s.H || buffer.W != s.W || buffer.pad != s.pad) {
-        buffer.data.assign(size_t(s.C) * H * W, 0.0f);
-        buffer.C = s.C, buffer.H = s.H, buffer.W = s.W, buffer.pad = s.pad;
+    if (buffer.C != s.C || buffer.H != s.H || buffer.W != s.W || buffer.pad != s.pad || buffer.spare != spare) {
+        buffer.data.assign(size_t(s.C) * H * W + spare, 0.0f);
+        buffer.C = s.C, buffer.H = s.H, buffer.W = s.W, buffer.pad = s.pad, buffer.spare = spare;
     }
     for (int c = 0; c < s.C; ++c)
         for (int y = 0; y < s.H; ++y)

@@ -31,10 +31,13 @@ struct PaddedImage {
 struct PaddingBuffer {
     std::vector<float> data;
     int C = 0, H = 0, W = 0, pad = 0;
+    size_t spare = 0;
 };
 
-// The image, padded into `buffer` where the convolution pads.
-PaddedImage pad_image(const ConvShape& s, const float* x, PaddingBuffer& buffer);
+// The image, padded into `buffer` where the convolution pads. With `spare`,
+// the copy is made even without padding, and `spare` zeros follow it, for
+// reads that run past the end of its last row.
+PaddedImage pad_image(const ConvShape& s, const float* x, PaddingBuffer& buffer, size_t spare = 0);
 
 // One image as a patch matrix, one row per kernel entry:
 //   cols[(c, u, v), (i, j)] = xp[c, i*s + u, j*s + v]      (C*KH*KW, OH*OW)
