@@ -76,7 +76,6 @@ inline Lanes load_lanes(const float* from) {
     return v;
 }
 
-// offset[k]: where patch entry k = (c, u, v) of output (0, 0) is in the padded image
 template <int block>
 void direct_rows(const ConvShape& s, const PaddedImage& xp, const std::vector<size_t>& offset, const float* __restrict w,
                  const float* __restrict bias, int o0, float* __restrict yb) {
@@ -105,12 +104,18 @@ void direct_rows(const ConvShape& s, const PaddedImage& xp, const std::vector<si
         }
 }
 
-void convolve_direct(const ConvShape& s, const PaddedImage& xp, const float* w, const float* bias, float* yb) {
+// offset[k]: where patch entry k = (c, u, v) of output (0, 0) is in the padded image
+const std::vector<size_t>& patch_offsets(const ConvShape& s, const PaddedImage& xp) {
     thread_local std::vector<size_t> offset;
     offset.clear();
     for (int c = 0; c < s.C; ++c)
         for (int u = 0; u < s.KH; ++u)
             for (int v = 0; v < s.KW; ++v) offset.push_back((size_t(c) * xp.H + size_t(u)) * xp.W + size_t(v));
+    return offset;
+}
+
+void convolve_direct(const ConvShape& s, const PaddedImage& xp, const float* w, const float* bias, float* yb) {
+    const std::vector<size_t>& offset = patch_offsets(s, xp);
     for (int o0 = 0; o0 < s.O; o0 += kBlock) {
         switch (std::min(kBlock, s.O - o0)) {
             case 8: direct_rows<8>(s, xp, offset, w, bias, o0, yb); break;
@@ -124,6 +129,62 @@ void convolve_direct(const ConvShape& s, const PaddedImage& xp, const float* w, 
         }
     }
 }
+
+// The weight gradient the same way, dW += dy_b rows_b without the row
+// matrix (stride 1, a small layer): kLanes output channels o at a time, for
+// up to kBlock patch entries k at once,
+//   acc[k][o] += x_p[k] * dy[o, p]    for the positions p in order,
+// in blocks of kDepthBlock positions, each block's sums added to dW, as the
+// GEMM sums dy_b rows_b: the bits are the GEMM's.
+template <int block>
+void weight_gradient_entries(const ConvShape& s, const PaddedImage& xp, const size_t* offset, const float* dyt, int o0,
+                             int lanes, size_t k0, float* dw) {
+    const size_t P = s.positions(), K = s.patch();
+    for (size_t p0 = 0; p0 < P; p0 += kDepthBlock) {
+        Lanes acc[block] = {};
+        const size_t p_end = std::min(P, p0 + kDepthBlock);
+        int i = int(p0 / size_t(s.OW)), j = int(p0 % size_t(s.OW));
+        for (size_t p = p0; p < p_end; ++p) {
+            const float* at = xp.data + size_t(i) * xp.W + size_t(j);
+            const Lanes d = load_lanes(dyt + p * kLanes);
+            for (int q = 0; q < block; ++q) acc[q] += at[offset[k0 + size_t(q)]] * d;
+            if (++j == s.OW) j = 0, ++i;
+        }
+        for (int q = 0; q < block; ++q)
+            for (int l = 0; l < lanes; ++l) {
+                float& to = dw[(size_t(o0) + size_t(l)) * K + k0 + size_t(q)];
+                to = to + acc[q][l];
+            }
+    }
+}
+
+void add_weight_gradient_direct(const ConvShape& s, const PaddedImage& xp, const float* dy, float* dw) {
+    const size_t P = s.positions(), K = s.patch();
+    const std::vector<size_t>& offset = patch_offsets(s, xp);
+    thread_local std::vector<float> transposed;  // dyt[p * kLanes + l] = dy[o0 + l, p], zero past the last channel
+    transposed.resize(P * kLanes);
+    float* dyt = transposed.data();
+    for (int o0 = 0; o0 < s.O; o0 += kLanes) {
+        const int lanes = std::min(kLanes, s.O - o0);
+        for (size_t p = 0; p < P; ++p)
+            for (int l = 0; l < kLanes; ++l) dyt[p * kLanes + size_t(l)] = l < lanes ? dy[(size_t(o0) + size_t(l)) * P + p] : 0.0f;
+        for (size_t k0 = 0; k0 < K; k0 += kBlock) {
+            switch (std::min(size_t(kBlock), K - k0)) {
+                case 8: weight_gradient_entries<8>(s, xp, offset.data(), dyt, o0, lanes, k0, dw); break;
+                case 7: weight_gradient_entries<7>(s, xp, offset.data(), dyt, o0, lanes, k0, dw); break;
+                case 6: weight_gradient_entries<6>(s, xp, offset.data(), dyt, o0, lanes, k0, dw); break;
+                case 5: weight_gradient_entries<5>(s, xp, offset.data(), dyt, o0, lanes, k0, dw); break;
+                case 4: weight_gradient_entries<4>(s, xp, offset.data(), dyt, o0, lanes, k0, dw); break;
+                case 3: weight_gradient_entries<3>(s, xp, offset.data(), dyt, o0, lanes, k0, dw); break;
+                case 2: weight_gradient_entries<2>(s, xp, offset.data(), dyt, o0, lanes, k0, dw); break;
+                default: weight_gradient_entries<1>(s, xp, offset.data(), dyt, o0, lanes, k0, dw); break;
+            }
+        }
+    }
+}
+
+// Whether a layer's products are few enough per position for the direct ways.
+bool direct_pays(const ConvShape& s) { return s.stride == 1 && size_t(s.O) * s.patch() < kProductsToSkip; }
 
 const float* spread_out(const ConvShape& s, const CompressedRows& dy, std::vector<float>& buffer) {
     const size_t P = s.positions();
@@ -143,7 +204,7 @@ bool convolve_image(const ConvShape& s, const Tensor& x, const Tensor& w, const 
     thread_local PaddingBuffer padded;
     const size_t P = s.positions(), K = s.patch();
     const bool skip_zeros = w_finite && size_t(s.O) * K >= kProductsToSkip;
-    if (!skip_zeros && s.stride == 1) {
+    if (!skip_zeros && direct_pays(s)) {
         convolve_direct(s, pad_image(s, x.data() + size_t(b) * s.image(), padded, kLanes), w.data(), bias.data(), yb);
         return false;
     }
@@ -211,14 +272,18 @@ void convolution_backward(const ConvShape& s, const Tensor& x, const Tensor& w, 
         for (int b = s.B * slice / slices; b < s.B * (slice + 1) / slices; ++b) {
             const ImageGradient dy = dy_of(b, nonzeros);
             bool shortcut = sparse_shortcut(s, dots, dy) && w_finite;
-            if (w.requires_grad()) {
+            const bool direct = !shortcut && !dots && direct_pays(s);
+            if (w.requires_grad() && !direct) {
                 PaddedImage xp = pad_image(s, x.data() + size_t(b) * s.image(), padded);
                 dots ? im2col(s, xp, patches) : im2row(s, xp, patches);
                 shortcut = shortcut && all_finite(patches, K * P);
             }
             const float* dense = shortcut ? nullptr : dy.dense ? dy.dense : spread_out(s, *dy.sparse, spread);
             if (w.requires_grad()) {
-                if (shortcut) sparse_times_dense(*dy.sparse, false, s.O, int(K), int(P), 1.0f, patches, 1.0f, dw_slice);
+                if (direct)
+                    add_weight_gradient_direct(s, pad_image(s, x.data() + size_t(b) * s.image(), padded), dense,
+                                               dw_slice);
+                else if (shortcut) sparse_times_dense(*dy.sparse, false, s.O, int(K), int(P), 1.0f, patches, 1.0f, dw_slice);
                 else gemm(false, dots, s.O, int(K), int(P), 1.0f, dense, patches, 1.0f, dw_slice);
             }
             if (shortcut) {
