@@ -136,19 +136,19 @@ void convolve_direct(const ConvShape& s, const PaddedImage& xp, const float* w, 
 //   acc[k][o] += x_p[k] * dy[o, p]    for the positions p in order,
 // in blocks of kDepthBlock positions, each block's sums added to dW, as the
 // GEMM sums dy_b rows_b: the bits are the GEMM's.
+// position[p]: where output p's patch starts in the padded image
 template <int block>
-void weight_gradient_entries(const ConvShape& s, const PaddedImage& xp, const size_t* offset, const float* dyt, int o0,
-                             int lanes, size_t k0, float* dw) {
+void weight_gradient_entries(const ConvShape& s, const PaddedImage& xp, const size_t* offset, const size_t* position,
+                             const float* dyt, int o0, int lanes, size_t k0, float* dw) {
     const size_t P = s.positions(), K = s.patch();
+    const float* entry[block];  // entry[q][position[p]] = x_p[k0 + q]
+    for (int q = 0; q < block; ++q) entry[q] = xp.data + offset[k0 + size_t(q)];
     for (size_t p0 = 0; p0 < P; p0 += kDepthBlock) {
         Lanes acc[block] = {};
         const size_t p_end = std::min(P, p0 + kDepthBlock);
-        int i = int(p0 / size_t(s.OW)), j = int(p0 % size_t(s.OW));
         for (size_t p = p0; p < p_end; ++p) {
-            const float* at = xp.data + size_t(i) * xp.W + size_t(j);
             const Lanes d = load_lanes(dyt + p * kLanes);
-            for (int q = 0; q < block; ++q) acc[q] += at[offset[k0 + size_t(q)]] * d;
-            if (++j == s.OW) j = 0, ++i;
+            for (int q = 0; q < block; ++q) acc[q] += entry[q][position[p]] * d;
         }
         for (int q = 0; q < block; ++q)
             for (int l = 0; l < lanes; ++l) {
@@ -161,6 +161,10 @@ void weight_gradient_entries(const ConvShape& s, const PaddedImage& xp, const si
 void add_weight_gradient_direct(const ConvShape& s, const PaddedImage& xp, const float* dy, float* dw) {
     const size_t P = s.positions(), K = s.patch();
     const std::vector<size_t>& offset = patch_offsets(s, xp);
+    thread_local std::vector<size_t> position;
+    position.clear();
+    for (int i = 0; i < s.OH; ++i)
+        for (int j = 0; j < s.OW; ++j) position.push_back(size_t(i) * xp.W + size_t(j));
     thread_local std::vector<float> transposed;  // dyt[p * kLanes + l] = dy[o0 + l, p], zero past the last channel
     transposed.resize(P * kLanes);
     float* dyt = transposed.data();
@@ -170,14 +174,14 @@ void add_weight_gradient_direct(const ConvShape& s, const PaddedImage& xp, const
             for (int l = 0; l < kLanes; ++l) dyt[p * kLanes + size_t(l)] = l < lanes ? dy[(size_t(o0) + size_t(l)) * P + p] : 0.0f;
         for (size_t k0 = 0; k0 < K; k0 += kBlock) {
             switch (std::min(size_t(kBlock), K - k0)) {
-                case 8: weight_gradient_entries<8>(s, xp, offset.data(), dyt, o0, lanes, k0, dw); break;
-                case 7: weight_gradient_entries<7>(s, xp, offset.data(), dyt, o0, lanes, k0, dw); break;
-                case 6: weight_gradient_entries<6>(s, xp, offset.data(), dyt, o0, lanes, k0, dw); break;
-                case 5: weight_gradient_entries<5>(s, xp, offset.data(), dyt, o0, lanes, k0, dw); break;
-                case 4: weight_gradient_entries<4>(s, xp, offset.data(), dyt, o0, lanes, k0, dw); break;
-                case 3: weight_gradient_entries<3>(s, xp, offset.data(), dyt, o0, lanes, k0, dw); break;
-                case 2: weight_gradient_entries<2>(s, xp, offset.data(), dyt, o0, lanes, k0, dw); break;
-                default: weight_gradient_entries<1>(s, xp, offset.data(), dyt, o0, lanes, k0, dw); break;
+                case 8: weight_gradient_entries<8>(s, xp, offset.data(), position.data(), dyt, o0, lanes, k0, dw); break;
+                case 7: weight_gradient_entries<7>(s, xp, offset.data(), position.data(), dyt, o0, lanes, k0, dw); break;
+                case 6: weight_gradient_entries<6>(s, xp, offset.data(), position.data(), dyt, o0, lanes, k0, dw); break;
+                case 5: weight_gradient_entries<5>(s, xp, offset.data(), position.data(), dyt, o0, lanes, k0, dw); break;
+                case 4: weight_gradient_entries<4>(s, xp, offset.data(), position.data(), dyt, o0, lanes, k0, dw); break;
+                case 3: weight_gradient_entries<3>(s, xp, offset.data(), position.data(), dyt, o0, lanes, k0, dw); break;
+                case 2: weight_gradient_entries<2>(s, xp, offset.data(), position.data(), dyt, o0, lanes, k0, dw); break;
+                default: weight_gradient_entries<1>(s, xp, offset.data(), position.data(), dyt, o0, lanes, k0, dw); break;
             }
         }
     }
