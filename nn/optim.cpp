@@ -1,6 +1,8 @@
 #include "nn/optim.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "nn/parallel.hpp"
 
@@ -38,30 +40,47 @@ void sgd_update(const SgdSettings& settings, float* __restrict w, const float* _
     }
 }
 
-// Large parameters (the bag-of-words MLP's first layer has millions of
-// elements) are cut into pieces of at least this many elements for the
-// threads; each element's arithmetic is the same wherever the cuts fall.
+// The elements of all parameters are one range, cut into pieces of at least
+// this many elements for the threads (the bag-of-words MLP's first layer has
+// millions; an MLP's small layers and biases would otherwise be updated on
+// one thread while the other waits); each element's arithmetic is the same
+// wherever the cuts fall.
 constexpr size_t kUpdateGrain = 65536;
+
+// update(i, begin, end) for the elements [begin, end) of parameter i, over
+// all parameters that have a gradient (no gradient reached the others).
+void update_all(const std::vector<Tensor>& params, const std::function<void(size_t, size_t, size_t)>& update) {
+    std::vector<size_t> which, first{0};  // parameter which[n] holds elements [first[n], first[n + 1])
+    for (size_t i = 0; i < params.size(); ++i)
+        if (!params[i].grad().empty()) {
+            which.push_back(i);
+            first.push_back(first.back() + params[i].numel());
+        }
+    parallel_ranges(first.back(), kUpdateGrain, [&](size_t begin, size_t end) {
+        for (size_t n = 0; n < which.size(); ++n) {
+            const size_t lo = std::max(begin, first[n]), hi = std::min(end, first[n + 1]);
+            if (lo < hi) update(which[n], lo - first[n], hi - first[n]);
+        }
+    });
+}
 
 }  // namespace
 
 void SGD::step() {
+    std::vector<SgdSettings> settings;
     for (size_t i = 0; i < params_.size(); ++i) {
-        Tensor& p = params_[i];
-        if (p.grad().empty()) continue;  // no gradient reached this parameter
-        std::vector<float>& velocity = velocity_[i];
-        const SgdSettings s{lr_, momentum_, weight_decay_, velocity.empty()};
-        if (momentum_ != 0.0f) velocity.resize(p.numel());
-        float* w = p.data();
-        const float* grad = p.grad().data();
-        float* v = momentum_ != 0.0f ? velocity.data() : nullptr;
-        parallel_ranges(p.numel(), kUpdateGrain, [&](size_t begin, size_t end) { sgd_update(s, w, grad, v, begin, end); });
+        settings.push_back({lr_, momentum_, weight_decay_, velocity_[i].empty()});
+        if (momentum_ != 0.0f && !params_[i].grad().empty()) velocity_[i].resize(params_[i].numel());
     }
+    update_all(params_, [&](size_t i, size_t begin, size_t end) {
+        float* v = momentum_ != 0.0f ? velocity_[i].data() : nullptr;
+        sgd_update(settings[i], params_[i].data(), params_[i].grad().data(), v, begin, end);
+    });
 }
 
 Adam::Adam(std::vector<Tensor> params, float lr, float beta1, float beta2, float eps, float weight_decay)
     : Optimizer(std::move(params), lr), beta1_(beta1), beta2_(beta2), eps_(eps), weight_decay_(weight_decay),
-      m_(params_.size()), v_(params_.size()) {}
+      steps_(params_.size(), 0), m_(params_.size()), v_(params_.size()) {}
 
 namespace {
 
@@ -85,20 +104,22 @@ void adam_update(const AdamSettings& a, float* __restrict w, const float* __rest
 
 }  // namespace
 
+// t counts the steps of each parameter, as torch.optim.Adam does: one that
+// no gradient reached is not stepped, and its first step is its own t = 1.
 void Adam::step() {
-    ++t_;
-    const AdamSettings a{lr_, beta1_, beta2_, eps_, weight_decay_, 1.0f - std::pow(beta1_, float(t_)),
-                         1.0f - std::pow(beta2_, float(t_))};
+    std::vector<AdamSettings> settings;
     for (size_t i = 0; i < params_.size(); ++i) {
-        Tensor& p = params_[i];
-        if (p.grad().empty()) continue;
-        m_[i].resize(p.numel(), 0.0f);
-        v_[i].resize(p.numel(), 0.0f);
-        float* w = p.data();
-        const float* grad = p.grad().data();
-        float *m = m_[i].data(), *v = v_[i].data();
-        parallel_ranges(p.numel(), kUpdateGrain, [&](size_t begin, size_t end) { adam_update(a, w, grad, m, v, begin, end); });
+        if (!params_[i].grad().empty()) {
+            ++steps_[i];
+            m_[i].resize(params_[i].numel(), 0.0f);
+            v_[i].resize(params_[i].numel(), 0.0f);
+        }
+        const float t = float(steps_[i]);
+        settings.push_back({lr_, beta1_, beta2_, eps_, weight_decay_, 1.0f - std::pow(beta1_, t), 1.0f - std::pow(beta2_, t)});
     }
+    update_all(params_, [&](size_t i, size_t begin, size_t end) {
+        adam_update(settings[i], params_[i].data(), params_[i].grad().data(), m_[i].data(), v_[i].data(), begin, end);
+    });
 }
 
 }  // namespace gb

@@ -51,7 +51,7 @@ public:
 
 private:
     float beta1_, beta2_, eps_, weight_decay_;
-    long t_ = 0;
+    std::vector<long> steps_;  // t of each parameter
     std::vector<std::vector<float>> m_, v_;
 };
 

@@ -66,3 +66,38 @@ TEST_CASE("SGD and Adam update a parameter cut over the threads as one in small 
         }
     }
 }
+
+TEST_CASE("one step updates all parameters as separate optimizers would, a late gradient too", "[optim]") {
+    // One range over all parameters (nn/optim.cpp): each keeps its own state,
+    // and one without a gradient is left alone until it has one.
+    Rng rng(9);
+    std::vector<Tensor> together, apart;
+    for (size_t n : {size_t(70001), size_t(5), size_t(100000)}) {
+        together.push_back(parameter_with_gradient(n, rng));
+        apart.push_back(in_pieces(together.back(), n)[0]);
+    }
+    for (int adam = 0; adam < 2; ++adam) {
+        auto make = [adam](std::vector<Tensor> ps) -> std::unique_ptr<Optimizer> {
+            if (adam) return std::make_unique<Adam>(ps, 0.001f);
+            return std::make_unique<SGD>(ps, 0.05f, 0.9f);
+        };
+        std::unique_ptr<Optimizer> one = make(together);
+        std::vector<std::unique_ptr<Optimizer>> each;
+        for (const Tensor& p : apart) each.push_back(make({p}));
+        std::vector<float> late_gradient = together[1].grad();
+        for (int step = 0; step < 3; ++step) {
+            if (step == 0) {  // no gradient reaches the second parameter yet
+                together[1].zero_grad();
+                apart[1].zero_grad();
+            } else if (together[1].grad().empty()) {
+                std::copy(late_gradient.begin(), late_gradient.end(), together[1].grad_buffer());
+                std::copy(late_gradient.begin(), late_gradient.end(), apart[1].grad_buffer());
+            }
+            one->step();
+            for (size_t i = 0; i < each.size(); ++i)
+                if (!apart[i].grad().empty()) each[i]->step();
+            INFO((adam ? "Adam" : "SGD") << ", step " << step);
+            for (size_t i = 0; i < together.size(); ++i) CHECK(same_bits(together[i].values(), apart[i].values()));
+        }
+    }
+}
