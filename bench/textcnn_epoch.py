@@ -1,9 +1,9 @@
 """Seconds per training epoch of `textcnn` on 20 Newsgroups (11,314 training
 posts, headers, footers and quotes removed, 400 word ids each), batch 64,
-Adam, in glassbox and in PyTorch on this machine, in one run. Each side
-trains EPOCHS epochs (default 3); prints the median epoch with its spread and
-the ratio of the medians glassbox / PyTorch. PyTorch runs as torch_setup.py
-sets it up.
+Adam, in glassbox and in PyTorch on this machine, in one run: EPOCHS epochs
+of each side (default 3), in turns (torch_setup.alternate); prints the median
+epoch with its spread and the ratio of the medians glassbox / PyTorch.
+PyTorch runs as torch_setup.py sets it up.
 
 usage: /usr/bin/python3 bench/textcnn_epoch.py BUILD_DIR [EPOCHS]
 """
@@ -11,7 +11,6 @@ import torch_setup  # first: before numpy and torch load OpenBLAS
 
 import json
 import os
-import subprocess
 import sys
 
 import torch
@@ -22,15 +21,13 @@ build = sys.argv[1]
 epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
 data_dir = os.environ.get("GLASSBOX_DATA", "data")
 
-out = subprocess.run(
-    [os.path.join(build, "glassbox"), "train", "--model", "textcnn", "--data", "20news", "--epochs", str(epochs),
-     "--batch", "64", "--lr", "0.003", "--schedule", "constant", "--out", os.path.join(build, "bench_textcnn.npz")],
-    check=True, capture_output=True, text=True).stdout
-glassbox = json.loads(out.strip().splitlines()[-1])["epoch_seconds"]
-
 x, y, vocabulary = ref.load_newsgroups_ids(data_dir)
-pytorch = ref.train_epochs(ref.TextCNN(vocabulary), x, y, epochs, batch=64,
-                           optimizer=lambda ps: torch.optim.Adam(ps, lr=0.003))
+glassbox, pytorch = torch_setup.alternate(
+    torch_setup.glassbox_epoch(
+        [os.path.join(build, "glassbox"), "train", "--model", "textcnn", "--data", "20news", "--batch", "64", "--lr",
+         "0.003", "--schedule", "constant", "--out", os.path.join(build, "bench_textcnn.npz")]),
+    ref.epoch_trainer(ref.TextCNN(vocabulary), x, y, batch=64, optimizer=lambda ps: torch.optim.Adam(ps, lr=0.003)),
+    epochs)
 ratio = torch_setup.spread(glassbox)[0] / torch_setup.spread(pytorch)[0]
 print(torch_setup.settings())
 print(f"textcnn on 20 Newsgroups, batch 64, Adam, seconds per epoch: glassbox {torch_setup.show(glassbox)}, "

@@ -118,13 +118,14 @@ MODELS = {"mlp": lambda: (mlp(), (784,)), "lenet": lambda: (lenet(), (1, 28, 28)
           "lstm": lambda: (RowLSTM(), (28, 28))}
 
 
-def train_epochs(model, x, y, epochs, batch, optimizer, seed=1):
-    """Seconds of each epoch on (x, y); optimizer(parameters) makes the torch.optim optimizer."""
+def epoch_trainer(model, x, y, batch, optimizer, seed=1):
+    """A function that trains one more epoch on (x, y) and returns its seconds; optimizer(parameters)
+    makes the torch.optim optimizer, which is kept from epoch to epoch."""
     torch.manual_seed(seed)
     opt = optimizer(model.parameters())
     model.train()
-    seconds = []
-    for _ in range(epochs):
+
+    def epoch():
         start = time.perf_counter()
         order = torch.randperm(len(y))
         for i in range(0, len(y), batch):
@@ -133,5 +134,5 @@ def train_epochs(model, x, y, epochs, batch, optimizer, seed=1):
             opt.zero_grad()
             loss.backward()
             opt.step()
-        seconds.append(time.perf_counter() - start)
-    return seconds
+        return time.perf_counter() - start
+    return epoch

@@ -68,6 +68,31 @@ def settings():
             f"GLIBC_TUNABLES {os.environ.get('GLIBC_TUNABLES', 'unset')}")
 
 
+def alternate(glassbox_epoch, pytorch_epoch, rounds):
+    """Seconds of `rounds` epochs of each side, taken in turns: a PyTorch epoch first that is not
+    counted (its first steps set up memory and threads), then a glassbox epoch and a PyTorch epoch,
+    and so on. A shared virtual machine's speed drifts by up to half within minutes; epochs in turns
+    meet the same drift, where all of one side and then all of the other may not."""
+    pytorch_epoch()
+    glassbox, pytorch = [], []
+    for _ in range(rounds):
+        glassbox.append(glassbox_epoch())
+        pytorch.append(pytorch_epoch())
+    return glassbox, pytorch
+
+
+def glassbox_epoch(command):
+    """A function that runs `glassbox train` (command: its arguments, --epochs left out) for two epochs
+    and returns the seconds of the second: the first sets up memory, as PyTorch's first epoch does."""
+    import json
+    import subprocess
+
+    def epoch():
+        out = subprocess.run(command + ["--epochs", "2"], check=True, capture_output=True, text=True).stdout
+        return json.loads(out.strip().splitlines()[-1])["epoch_seconds"][-1]
+    return epoch
+
+
 def spread(values):
     """(median, min, max) of repeated timings."""
     return statistics.median(values), min(values), max(values)
