@@ -76,32 +76,56 @@ inline Lanes load_lanes(const float* from) {
     return v;
 }
 
-template <int block>
-void direct_rows(const ConvShape& s, const PaddedImage& xp, const std::vector<size_t>& offset, const float* __restrict w,
-                 const float* __restrict bias, int o0, float* __restrict yb) {
+// `tiles` (1 or 2) tiles of kLanes positions of output rows, from tile t0 on
+// (t = i * chunks + j0 / kLanes), for channels o0 .. o0 + block - 1: each
+// weight loaded serves every tile, and tiles * block sums are under way at
+// once.
+template <int block, int tiles>
+void direct_tiles(const ConvShape& s, const PaddedImage& xp, const size_t* __restrict offset, const float* __restrict w,
+                  const float* __restrict bias, int o0, int t0, int chunks, float* __restrict yb) {
     const size_t K = s.patch(), P = s.positions();
     const float* __restrict wo = w + size_t(o0) * K;
-    for (int i = 0; i < s.OH; ++i)
-        for (int j0 = 0; j0 < s.OW; j0 += kLanes) {
-            const float* at = xp.data + size_t(i) * xp.W + size_t(j0);
-            Lanes y[block];
-            for (int q = 0; q < block; ++q) y[q] = Lanes{} + bias[o0 + q];
-            for (size_t k0 = 0; k0 < K; k0 += kDepthBlock) {
-                Lanes acc[block] = {};
-                const size_t k_end = std::min(K, k0 + kDepthBlock);
-                for (size_t k = k0; k < k_end; ++k) {
-                    const Lanes x = load_lanes(at + offset[k]);
-                    for (int q = 0; q < block; ++q) acc[q] += wo[size_t(q) * K + k] * x;
-                }
-                for (int q = 0; q < block; ++q) y[q] = y[q] + acc[q];
-            }
-            const int n = std::min(kLanes, s.OW - j0);
+    const float* at[tiles];
+    size_t out[tiles];
+    int n[tiles];
+    for (int r = 0; r < tiles; ++r) {
+        const int i = (t0 + r) / chunks, j0 = (t0 + r) % chunks * kLanes;
+        at[r] = xp.data + size_t(i) * xp.W + size_t(j0);
+        out[r] = size_t(i) * s.OW + size_t(j0);
+        n[r] = std::min(kLanes, s.OW - j0);  // valid lanes; the others are computed on what follows and dropped
+    }
+    Lanes y[tiles][block];
+    for (int r = 0; r < tiles; ++r)
+        for (int q = 0; q < block; ++q) y[r][q] = Lanes{} + bias[o0 + q];
+    for (size_t k0 = 0; k0 < K; k0 += kDepthBlock) {
+        Lanes acc[tiles][block] = {};
+        const size_t k_end = std::min(K, k0 + kDepthBlock);
+        for (size_t k = k0; k < k_end; ++k) {
+            Lanes x[tiles];
+            for (int r = 0; r < tiles; ++r) x[r] = load_lanes(at[r] + offset[k]);
             for (int q = 0; q < block; ++q) {
-                float lanes[kLanes];
-                std::memcpy(lanes, &y[q], sizeof lanes);
-                std::memcpy(yb + (size_t(o0) + q) * P + size_t(i) * s.OW + size_t(j0), lanes, size_t(n) * sizeof(float));
+                const float wq = wo[size_t(q) * K + k];
+                for (int r = 0; r < tiles; ++r) acc[r][q] += wq * x[r];
             }
         }
+        for (int r = 0; r < tiles; ++r)
+            for (int q = 0; q < block; ++q) y[r][q] = y[r][q] + acc[r][q];
+    }
+    for (int r = 0; r < tiles; ++r)
+        for (int q = 0; q < block; ++q) {
+            float lanes[kLanes];
+            std::memcpy(lanes, &y[r][q], sizeof lanes);
+            std::memcpy(yb + (size_t(o0) + q) * P + out[r], lanes, size_t(n[r]) * sizeof(float));
+        }
+}
+
+template <int block>
+void direct_rows(const ConvShape& s, const PaddedImage& xp, const std::vector<size_t>& offset, const float* w,
+                 const float* bias, int o0, float* yb) {
+    const int chunks = (s.OW + kLanes - 1) / kLanes, count = s.OH * chunks;
+    int t = 0;
+    for (; t + 2 <= count; t += 2) direct_tiles<block, 2>(s, xp, offset.data(), w, bias, o0, t, chunks, yb);
+    if (t < count) direct_tiles<block, 1>(s, xp, offset.data(), w, bias, o0, t, chunks, yb);
 }
 
 // offset[k]: where patch entry k = (c, u, v) of output (0, 0) is in the padded image
