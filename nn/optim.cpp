@@ -40,26 +40,30 @@ void sgd_update(const SgdSettings& settings, float* __restrict w, const float* _
     }
 }
 
-// The elements of all parameters are one range, cut into pieces of at least
-// this many elements for the threads (the bag-of-words MLP's first layer has
-// millions; an MLP's small layers and biases would otherwise be updated on
-// one thread while the other waits); each element's arithmetic is the same
+// The threads share the update of every parameter, thread t taking the t-th
+// of its elements in order: an MLP's small layers and biases would otherwise
+// be updated on one thread while the other waits, and the t-th part of a
+// weight is the rows thread t computed the gradient of (gemm_fast.cpp's
+// strips), still in that core's cache. A model of fewer than kUpdateGrain
+// elements is updated on one thread. Each element's arithmetic is the same
 // wherever the cuts fall.
 constexpr size_t kUpdateGrain = 65536;
 
 // update(i, begin, end) for the elements [begin, end) of parameter i, over
 // all parameters that have a gradient (no gradient reached the others).
 void update_all(const std::vector<Tensor>& params, const std::function<void(size_t, size_t, size_t)>& update) {
-    std::vector<size_t> which, first{0};  // parameter which[n] holds elements [first[n], first[n + 1])
+    std::vector<size_t> which;
+    size_t total = 0;
     for (size_t i = 0; i < params.size(); ++i)
         if (!params[i].grad().empty()) {
             which.push_back(i);
-            first.push_back(first.back() + params[i].numel());
+            total += params[i].numel();
         }
-    parallel_ranges(first.back(), kUpdateGrain, [&](size_t begin, size_t end) {
-        for (size_t n = 0; n < which.size(); ++n) {
-            const size_t lo = std::max(begin, first[n]), hi = std::min(end, first[n + 1]);
-            if (lo < hi) update(which[n], lo - first[n], hi - first[n]);
+    const int pieces = total >= kUpdateGrain ? thread_count() : 1;
+    parallel_for(pieces, [&](int t) {
+        for (size_t i : which) {
+            const size_t n = params[i].numel();
+            update(i, n * size_t(t) / size_t(pieces), n * size_t(t + 1) / size_t(pieces));
         }
     });
 }
