@@ -37,6 +37,15 @@ FeatureLayerRun run_feature_layer(Layer layer, Tensor x, Tensor w, Tensor bias, 
     return {y.values(), x.grad(), w.grad(), bias.grad(), *switches};
 }
 
+// The fused op and the ops apart: the same values, switches and gradients, to the bit.
+void check_same_run(const FeatureLayerRun& fused, const FeatureLayerRun& apart) {
+    CHECK(same_bits(fused.y, apart.y));
+    CHECK(fused.switches == apart.switches);
+    CHECK(same_bits(fused.gx, apart.gx));
+    CHECK(same_bits(fused.gw, apart.gw));
+    CHECK(same_bits(fused.gb, apart.gb));
+}
+
 Tensor composed(const Tensor& x, const Tensor& w, const Tensor& bias, Switches* switches) {
     return max_last_axis(relu(conv1d(x, w, bias)), switches);
 }
@@ -62,13 +71,7 @@ void check_same_bits(Shape x_shape, Shape w_shape, uint64_t seed, float special 
     if (std::isnan(special)) bias.values()[2] = special;  // a NaN bias: NaN at every position of channel 2
     std::vector<float> g(size_t(x_shape[0]) * w_shape[0]);
     for (size_t k = 0; k < g.size(); ++k) g[k] = k % 3 == 0 ? 0.0f : rng.uniform(-1.0f, 1.0f);  // zeros, as dropout gives
-    FeatureLayerRun fused = run_feature_layer(conv1d_relu_max, x, w, bias, g);
-    FeatureLayerRun apart = run_feature_layer(composed, x, w, bias, g);
-    CHECK(same_bits(fused.y, apart.y));
-    CHECK(fused.switches == apart.switches);
-    CHECK(same_bits(fused.gx, apart.gx));
-    CHECK(same_bits(fused.gw, apart.gw));
-    CHECK(same_bits(fused.gb, apart.gb));
+    check_same_run(run_feature_layer(conv1d_relu_max, x, w, bias, g), run_feature_layer(composed, x, w, bias, g));
 }
 
 }  // namespace
@@ -171,13 +174,8 @@ TEST_CASE("conv1d_relu_max refuses shapes as conv1d does", "[conv]") {
 
 namespace {
 
-struct PoolingRun {
-    std::vector<float> y, gx, gw, gb;
-    std::vector<size_t> switches;
-};
-
 // x, w, bias through conv2d_relu_max_pool (fused) or the three ops, then the backward pass of g.
-PoolingRun run_pooling_layer(bool fused, Tensor x, Tensor w, Tensor bias, int stride, int padding, const std::vector<float>& g) {
+FeatureLayerRun run_pooling_layer(bool fused, Tensor x, Tensor w, Tensor bias, int stride, int padding, const std::vector<float>& g) {
     for (Tensor* t : {&x, &w, &bias}) t->zero_grad();
     Switches switches;
     Tensor y = fused ? conv2d_relu_max_pool(x, w, bias, stride, padding, &switches)
@@ -207,13 +205,8 @@ void check_pooled_same_bits(Shape x_shape, Shape w_shape, int stride, int paddin
     for (bool input_gradient : {true, false}) {
         x.set_requires_grad(input_gradient);
         INFO("x " << shape_str(x_shape) << " w " << shape_str(w_shape) << " input gradient " << input_gradient);
-        PoolingRun fused = run_pooling_layer(true, x, w, bias, stride, padding, g);
-        PoolingRun apart = run_pooling_layer(false, x, w, bias, stride, padding, g);
-        CHECK(same_bits(fused.y, apart.y));
-        CHECK(fused.switches == apart.switches);
-        CHECK(same_bits(fused.gx, apart.gx));
-        CHECK(same_bits(fused.gw, apart.gw));
-        CHECK(same_bits(fused.gb, apart.gb));
+        check_same_run(run_pooling_layer(true, x, w, bias, stride, padding, g),
+                       run_pooling_layer(false, x, w, bias, stride, padding, g));
     }
 }
 
