@@ -81,14 +81,24 @@ def alternate(glassbox_epoch, pytorch_epoch, rounds):
     return glassbox, pytorch
 
 
+_glassbox_peak_kb = 0  # the largest peak resident memory of the glassbox runs, from GNU time
+
+
 def glassbox_epoch(command):
     """A function that runs `glassbox train` (command: its arguments, --epochs left out) for two epochs
-    and returns the seconds of the second: the first sets up memory, as PyTorch's first epoch does."""
+    and returns the seconds of the second: the first sets up memory, as PyTorch's first epoch does.
+    GNU time measures each run's peak memory: a child forked from this process once PyTorch and its
+    data are loaded would count them in its own peak."""
     import json
     import subprocess
+    import tempfile
 
     def epoch():
-        out = subprocess.run(command + ["--epochs", "2"], check=True, capture_output=True, text=True).stdout
+        global _glassbox_peak_kb
+        with tempfile.NamedTemporaryFile("r") as peak:
+            out = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", peak.name] + command + ["--epochs", "2"],
+                                 check=True, capture_output=True, text=True).stdout
+            _glassbox_peak_kb = max(_glassbox_peak_kb, int(peak.read().split()[-1]))
         return json.loads(out.strip().splitlines()[-1])["epoch_seconds"][-1]
     return epoch
 
@@ -104,8 +114,8 @@ def show(values):
 
 
 def peak_memory():
-    """One line: the peak resident memory of the largest finished child (the glassbox run) and of
-    this process (PyTorch, its data included), in MB."""
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    """One line: the peak resident memory of the glassbox runs (or of the largest finished child) and
+    of this process (PyTorch, its data included), in MB."""
+    child = (_glassbox_peak_kb or resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return f"peak resident memory: glassbox {child:.0f} MB, PyTorch {own:.0f} MB"
