@@ -29,7 +29,7 @@ inline Tensor random_tensor(Shape shape, Rng& rng, bool requires_grad = true, fl
 
 // True when a and b hold the same floats, bit for bit.
 inline bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
 }
 
 // Values -1.25, -1.15, ... (0.1 apart) in random order: no two inputs of a
