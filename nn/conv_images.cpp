@@ -159,8 +159,8 @@ void convolve_direct(const ConvShape& s, const PaddedImage& xp, const float* w, 
 // up to kBlock patch entries k at once,
 //   acc[k][o] += x_p[k] * dy[o, p]    for the positions p in order,
 // in blocks of kDepthBlock positions, each block's sums added to dW, as the
-// GEMM sums dy_b rows_b: the bits are the GEMM's.
-// position[p]: where output p's patch starts in the padded image
+// GEMM sums dy_b rows_b: the bits are the GEMM's. position[p]: where output
+// p's patch starts in the padded image.
 template <int block>
 void weight_gradient_entries(const ConvShape& s, const PaddedImage& xp, const size_t* offset, const size_t* position,
                              const float* dyt, int o0, int lanes, size_t k0, float* dw) {
