@@ -60,13 +60,14 @@ endef
 # PRECOMPILE=no compiles the files as they are.
 PRECOMPILE ?= yes
 ifeq ($(PRECOMPILE),yes)
-STD_PCH_USERS := $(filter-out $(BUILD)/nn/gemm_fast.o $(BUILD)/nn/pool.o $(BUILD)/nn/lstm.o $(BUILD)/nn/optim.o,\
+STD_PCH_USERS := $(filter-out $(BUILD)/nn/gemm_fast.o $(BUILD)/nn/gemm_dots.o $(BUILD)/nn/pool.o $(BUILD)/nn/lstm.o $(BUILD)/nn/optim.o,\
     $(LIB_SRC:%.cpp=$(BUILD)/%.o)) $(BUILD)/app/main.o $(TUTORIALS:%=%.o) $(BENCH_BIN:%=%.o)
 $(eval $(call precompiled_header,util/precompiled.hpp,$(BUILD)/precompiled.hpp,$(STD_PCH_USERS)))
 endif
 
-# The GEMM micro-kernel wants full-width AVX-512 registers where the CPU has them.
-$(BUILD)/nn/gemm_fast.o: override CXXFLAGS += -mprefer-vector-width=512
+# The GEMM's micro-kernel and dot products want full-width AVX-512 registers
+# where the CPU has them.
+$(BUILD)/nn/gemm_fast.o $(BUILD)/nn/gemm_dots.o: override CXXFLAGS += -mprefer-vector-width=512
 # lets GCC vectorize the comparisons of max pooling (nn/pool.cpp) and the
 # clamping in the LSTM's exp (nn/lstm.cpp: without it, the gate loop stays
 # scalar, "control flow in loop"); no value changes

@@ -70,5 +70,7 @@ bool gemm_sparse(bool trans_a, bool trans_b, int M, int N, int K, float alpha, c
 // dimension. Otherwise it copies B^T into its panels, a transposition, and a
 // caller that can lay B out as (K, N) itself saves that copy.
 bool gemm_takes_dots(int M, int N, int K);
+// That way itself (nn/gemm_dots.cpp): A (M, K), B (N, K), C (M, N).
+void gemm_dots(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C);
 
 }  // namespace gb

@@ -222,15 +222,19 @@ Tensor max_pool2d(const Tensor& x, int k, int stride, Switches* switches) {
         return best;
     };
     parallel_for(tasks, [&](int task) {
-        for (int plane = w.planes * task / tasks; plane < w.planes * (task + 1) / tasks; ++plane)
+        for (int plane = w.planes * task / tasks; plane < w.planes * (task + 1) / tasks; ++plane) {
+            const size_t plane_start = size_t(plane) * w.H * w.W, plane_outputs = size_t(plane) * w.OH * w.OW;
+            if (k == 2 && stride == 2) {
+                max_pool_2x2_plane(px + plane_start, w.H, w.W, plane_start, y.data() + plane_outputs,
+                                   argmax.data() + plane_outputs);
+                continue;
+            }
             for (int i = 0; i < w.OH; ++i) {
-                const size_t row = (size_t(plane) * w.H + size_t(i * stride)) * w.W;
-                const size_t first = (size_t(plane) * w.OH + size_t(i)) * w.OW;
+                const size_t row = plane_start + size_t(i * stride) * w.W, first = plane_outputs + size_t(i) * w.OW;
                 size_t* out = argmax.data() + first;
                 float* max = y.data() + first;
                 if (k == 2) {
-                    if (stride == 2) max_2x2_row<2>(px + row, px + row + w.W, row, size_t(w.W), stride, w.OW, out, max);
-                    else max_2x2_row<0>(px + row, px + row + w.W, row, size_t(w.W), stride, w.OW, out, max);
+                    max_2x2_row<0>(px + row, px + row + w.W, row, size_t(w.W), stride, w.OW, out, max);
                 } else {
                     for (int j = 0; j < w.OW; ++j) {
                         out[j] = argmax_any(row + size_t(j * stride));
@@ -238,6 +242,7 @@ Tensor max_pool2d(const Tensor& x, int k, int stride, Switches* switches) {
                     }
                 }
             }
+        }
     });
     return max_result(x, w.out_shape(), std::move(y), std::move(argmax), size_t(w.OH) * w.OW, "max_pool2d", switches);
 }
